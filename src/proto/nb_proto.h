@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "nb_common.h"  /* NB_ERR_LEN for the err buffers */
 #include "nb_types.h"
 
 #define NB_PROTO_VERSION 1
@@ -71,7 +72,11 @@ typedef enum nb_proto_error {
     NB_PERR_NOT_ALLOWED = 12,      /* e.g. clear restricted to the host */
     NB_PERR_SHUTDOWN = 13,
     NB_PERR_TIMEOUT = 14,
+    NB_PERR_NO_MEMORY = 15,        /* the receiver could not allocate a frame buffer */
 } nb_proto_error;
+
+/* Short stable name of an error code ("too-long"), "unknown" for codes not listed. */
+const char *nb_proto_error_name(uint16_t code);
 
 /* A decoded (or to-be-encoded) frame. Text fields point into the decoder's buffer, which
  * the decoder NUL-terminates; they are valid until the next nb_decoder_feed call. */
@@ -116,15 +121,21 @@ void nb_decoder_free(nb_decoder *d);
 
 /* Feed up to `len` bytes. Stores in *consumed how many were used and returns
  * NB_DEC_FRAME (a whole frame in *out; call again with the rest), NB_DEC_NEED_MORE (all
- * bytes used, frame incomplete) or NB_DEC_ERROR (*consumed undefined; `err`, if not NULL,
- * gets a message of NB_ERR_LEN; d->error the code; the stream can't be resynchronised). */
+ * bytes used, frame incomplete) or NB_DEC_ERROR (*consumed: bytes up to and including the
+ * offending one; `err`, if not NULL, gets a message of NB_ERR_LEN naming the numbers;
+ * d->error the code; the stream can't be resynchronised, so the error is sticky).
+ * Every limit is checked before buffering; the buffer grows with the bytes received. */
 int nb_decoder_feed(nb_decoder *d, const uint8_t *data, size_t len, size_t *consumed,
                     nb_frame *out, char *err);
 
 /* ---- encoder ------------------------------------------------------------------ */
 
-/* Encoded size of f, or 0 if it can't be encoded (unknown type, text over the limit, a
- * V text containing '\n', an F text over 32 bytes). */
+/* The encoder refuses exactly what the decoder refuses, so whatever nb_encode writes
+ * decodes back to the same frame. f->text may be NULL only when f->text_len is 0.
+ *
+ * Encoded size of f, or 0 if it can't be encoded (unknown type, text over the limit, a
+ * V text containing '\n', an F text over 32 bytes, invalid UTF-8 or a NUL in text, H
+ * version other than 1, T framing other than F V M). */
 size_t nb_encoded_size(const nb_frame *f);
 
 /* Encode into out[cap]. Returns the number of bytes written, or -1 with `err` filled. */
@@ -135,6 +146,11 @@ int nb_encode(const nb_frame *f, uint8_t *out, size_t cap, char *err);
 char nb_frame_framing(uint8_t type);
 uint32_t nb_frame_fixed_len(uint8_t type);
 const char *nb_frame_type_name(uint8_t type);  /* "segment", "chat/fixed", ... or "unknown" */
+
+/* 1 if the frame changes the board and belongs in its history: S without NB_SEG_LASER,
+ * U, R, C. These are the frames counted by W's "frames held" (session resume) and the
+ * only ones a board file stores. */
+int nb_frame_changes_board(const nb_frame *f);
 
 /* UTF-8 validity (no overlongs, no surrogates); NUL bytes count as invalid text. */
 int nb_utf8_valid(const char *s, size_t len);
@@ -151,7 +167,10 @@ typedef struct nb_linebuf {
 
 void nb_linebuf_init(nb_linebuf *lb);
 /* Like nb_decoder_feed: returns 1 with *line / *line_len set (NUL-terminated, valid until
- * the next call), 0 when all bytes were used, -1 when a line exceeds the limit. */
+ * the next call), 0 when all bytes were used, -1 when a line exceeds the limit (at its
+ * 1025th byte, '\r' included; *consumed counts that byte). After -1 the rest of that line
+ * is discarded up to its '\n' and splitting resumes, in case the caller keeps the peer.
+ * Lines are raw bytes: check them with nb_utf8_valid before relaying. */
 int nb_linebuf_feed(nb_linebuf *lb, const uint8_t *data, size_t len, size_t *consumed,
                     const char **line, uint32_t *line_len);
 
