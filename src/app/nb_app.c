@@ -15,8 +15,8 @@
 #include "nb_time.h"
 #include "nb_view.h"
 
-#define PANEL_W 440      /* logical px at UI scale 1 */
-#define STATUS_H 30
+#define PANEL_W 480      /* logical px at UI scale 1 */
+#define STATUS_H 40
 
 static void layout(nb_app *a)
 {
@@ -24,7 +24,9 @@ static void layout(nb_app *a)
     int fullscreen = (SDL_GetWindowFlags(a->win) & SDL_WINDOW_FULLSCREEN) != 0;
     /* Scale the UI with the window so a 4K projector reads like a 1080p one. */
     float scale = a->win_h >= 2000 ? 2.0f : a->win_h >= 1400 ? 1.5f : 1.0f;
-    nb_ui_set_scale(a->ui, scale);
+    char err[NB_ERR_LEN];
+    if (nb_ui_theme_get(a->ui)->scale != scale && nb_ui_sdl_set_scale(a->uib, a->ui, scale, err) < 0)
+        nb_warn("ui scale: %s", err);
     int panel_w = fullscreen ? 0 : (int)(PANEL_W * scale);
     int status_h = (int)(STATUS_H * scale);
     if (panel_w > a->win_w / 2) panel_w = a->win_w / 2;
@@ -88,7 +90,7 @@ static int app_init(nb_app *a, int argc, char **argv)
     snprintf(a->diag_port, sizeof a->diag_port, "%d", a->opts.port);
     nb_strlcpy(a->client_reason, "not connected", sizeof a->client_reason);
 
-    SDL_SetHint(SDL_HINT_IME_SHOW_UI, "1");
+    nb_ui_sdl_set_hints();
     SDL_SetHint(SDL_HINT_MOUSE_FOCUS_CLICKTHROUGH, "1");
     if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) < 0) {
         fprintf(stderr, "netboard: SDL_Init: %s\n", SDL_GetError());
@@ -115,12 +117,18 @@ static int app_init(nb_app *a, int argc, char **argv)
         fprintf(stderr, "netboard: assets not found (set NETBOARD_DATA_DIR)\n");
         return 1;
     }
-    a->uib = nb_ui_sdl_create(a->ren, &(nb_ui_sdl_opts){ .font_path = font }, err);
+    a->uib = nb_ui_sdl_create(a->ren, font, 0, err);
     if (!a->uib) {
         fprintf(stderr, "netboard: %s\n", err);
         return 1;
     }
-    a->ui = nb_ui_sdl_ui(a->uib);
+    nb_ui_opts uo = { 0 };
+    nb_ui_sdl_fill_opts(a->uib, &uo);
+    a->ui = nb_ui_create(&uo);
+    if (!a->ui) {
+        fprintf(stderr, "netboard: out of memory\n");
+        return 1;
+    }
     a->board = nb_board_create(NULL);
     a->canvas = nb_canvas_create(NULL);
     if (!a->board || !a->canvas) {
@@ -211,7 +219,7 @@ static void app_event(nb_app *a, const SDL_Event *e)
         break;
     }
     /* The pen owns a drag that started on the canvas, even over the panel. */
-    if (!nb_app_draw_event(a, e)) nb_ui_sdl_feed_event(a->uib, e);
+    if (!nb_app_draw_event(a, e)) nb_ui_sdl_feed_event(a->uib, a->ui, e);
 }
 
 static void app_iterate(nb_app *a)
@@ -243,7 +251,7 @@ static void app_iterate(nb_app *a)
         nb_canvas_draw(a->canvas, a->ren, err) < 0)
         nb_warn("canvas: %s", err);
     nb_app_draw_overlays(a);
-    nb_ui_sdl_render(a->uib);
+    nb_ui_sdl_draw(a->uib, a->ui);
 
     a->frame++;
     if (a->opts.screenshot[0] && a->frame == a->opts.frames) save_screenshot(a, a->opts.screenshot);
@@ -277,6 +285,7 @@ static void app_quit(nb_app *a)
     nb_diag_job_free(a->diag);
     nb_canvas_destroy(a->canvas);
     nb_board_destroy(a->board);
+    if (a->ui) nb_ui_destroy(a->ui);
     nb_ui_sdl_destroy(a->uib);
     if (a->ren) SDL_DestroyRenderer(a->ren);
     if (a->win) SDL_DestroyWindow(a->win);
