@@ -16,7 +16,7 @@
 #include "nb_view.h"
 
 #define PANEL_W 480      /* logical px at UI scale 1 */
-#define STATUS_H 40
+#define STATUS_H 44
 
 static void layout(nb_app *a)
 {
@@ -99,7 +99,16 @@ static int app_init(nb_app *a, int argc, char **argv)
     int w = a->opts.width ? a->opts.width : a->settings.window_w;
     int h = a->opts.height ? a->opts.height : a->settings.window_h;
     Uint32 flags = SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI;
-    if (a->opts.fullscreen) flags |= SDL_WINDOW_FULLSCREEN_DESKTOP;
+    if (a->opts.fullscreen) {
+        /* Open at the desktop's size: no resize has to reach the renderer first (some
+         * X servers without a window manager never send one). */
+        SDL_DisplayMode dm;
+        if (SDL_GetDesktopDisplayMode(0, &dm) == 0) {
+            w = dm.w;
+            h = dm.h;
+        }
+        flags |= SDL_WINDOW_FULLSCREEN_DESKTOP;
+    }
     a->win = SDL_CreateWindow("netboard", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, w, h, flags);
     if (!a->win) {
         fprintf(stderr, "netboard: cannot open a window: %s\n", SDL_GetError());
@@ -122,9 +131,8 @@ static int app_init(nb_app *a, int argc, char **argv)
         fprintf(stderr, "netboard: %s\n", err);
         return 1;
     }
-    nb_ui_opts uo = { 0 };
-    nb_ui_sdl_fill_opts(a->uib, &uo);
-    a->ui = nb_ui_create(&uo);
+    nb_ui_sdl_fill_opts(a->uib, &a->ui_opts);
+    a->ui = nb_ui_create(&a->ui_opts);
     if (!a->ui) {
         fprintf(stderr, "netboard: out of memory\n");
         return 1;
@@ -240,17 +248,19 @@ static void app_iterate(nb_app *a)
         }
     }
 
-    nb_ui_begin(a->ui);
-    if (a->panel_rect.w > 0) nb_app_panel(a);
-    nb_app_status_bar(a);
-    nb_ui_end(a->ui);
-
     SDL_SetRenderDrawColor(a->ren, 0x2B, 0x2B, 0x2B, 0xFF);
     SDL_RenderClear(a->ren);
     if (nb_canvas_sync(a->canvas, a->ren, a->board, a->canvas_area, err) < 0 ||
         nb_canvas_draw(a->canvas, a->ren, err) < 0)
         nb_warn("canvas: %s", err);
     nb_app_draw_overlays(a);
+
+    nb_ui_begin(a->ui);
+    nb_app_draw_cursors(a);
+    if (a->panel_rect.w > 0) nb_app_panel(a);
+    else nb_app_presenter_toolbar(a);
+    nb_app_status_bar(a);
+    nb_ui_end(a->ui);
     nb_ui_sdl_draw(a->uib, a->ui);
 
     a->frame++;

@@ -22,7 +22,7 @@ static int point_in(nb_rect r, int x, int y)
 /* The segment the current tool makes between two board points. */
 static nb_segment make_segment(const nb_app *a, uint16_t x1, uint16_t y1, uint16_t x2, uint16_t y2)
 {
-    nb_segment s = { .author = a->author, .stroke = a->stroke, .x1 = x1, .y1 = y1, .x2 = x2,
+    nb_segment s = { .author = a->sync.author, .stroke = a->stroke, .x1 = x1, .y1 = y1, .x2 = x2,
                      .y2 = y2, .rgba = a->color, .width = (uint8_t)a->width };
     switch (a->tool) {
     case NB_TOOL_HIGHLIGHTER:
@@ -51,12 +51,23 @@ static void laser_add(nb_app *a, const nb_segment *s)
     a->laser[slot] = (nb_laser_point){ *s, nb_time_ms() };
 }
 
-/* A segment drawn here or received: lasers go to the fading trail, the rest to the board. */
-void nb_app_apply_segment(nb_app *a, const nb_segment *s)
+/* A laser segment, drawn here or received: it joins the fading trail, never the board. */
+void nb_app_laser(nb_app *a, const nb_segment *s) { laser_add(a, s); }
+
+/* A segment drawn here: on the board at once, then to the relay (through boardsync, so
+ * the board and the client's resend log see the same frames). Lasers are relayed only. */
+static void draw_segment(nb_app *a, nb_segment *s)
 {
-    if (s->flags & NB_SEG_LASER) laser_add(a, s);
-    else if (nb_board_add_segment(a->board, s) < 0)
-        nb_app_logf(&a->app_log, "board full: segment dropped");
+    int rc = 0;
+    if (s->flags & NB_SEG_LASER) {
+        laser_add(a, s);
+        if (a->client) nb_client_send_segment(a->client, s);
+    } else if (a->client) {
+        rc = nb_boardsync_draw(&a->sync, a->client, a->board, s);
+    } else {
+        rc = nb_board_add_segment(a->board, s) < 0 ? -1 : 0;
+    }
+    if (rc < 0) nb_app_logf(&a->app_log, "board full or out of memory: segment dropped");
 }
 
 static void pen_to(nb_app *a, int px, int py)
@@ -65,8 +76,7 @@ static void pen_to(nb_app *a, int px, int py)
     uint16_t x = nb_view_from_px_x(b, px), y = nb_view_from_px_y(b, py);
     if (x == a->last_x && y == a->last_y) return;
     nb_segment s = make_segment(a, a->last_x, a->last_y, x, y);
-    nb_app_apply_segment(a, &s);
-    if (a->client) nb_client_send_segment(a->client, &s);
+    draw_segment(a, &s);
     a->last_x = x;
     a->last_y = y;
 }
@@ -80,8 +90,7 @@ static void pen_down(nb_app *a, int px, int py)
     a->last_y = nb_view_from_px_y(b, py);
     /* A click without motion still leaves a dot: a zero-length segment with round caps. */
     nb_segment s = make_segment(a, a->last_x, a->last_y, a->last_x, a->last_y);
-    nb_app_apply_segment(a, &s);
-    if (a->client) nb_client_send_segment(a->client, &s);
+    draw_segment(a, &s);
 }
 
 static void cursor_to(nb_app *a, int px, int py)
@@ -118,20 +127,20 @@ int nb_app_draw_event(nb_app *a, const SDL_Event *e)
 
 void nb_app_undo(nb_app *a)
 {
-    int64_t stroke = nb_board_undo(a->board, a->author);
-    if (stroke >= 0 && a->client) nb_client_send_undo(a->client, (uint32_t)stroke);
+    if (a->client) nb_boardsync_undo(&a->sync, a->client, a->board);
+    else nb_board_undo(a->board, a->sync.author);
 }
 
 void nb_app_redo(nb_app *a)
 {
-    int64_t stroke = nb_board_redo(a->board, a->author);
-    if (stroke >= 0 && a->client) nb_client_send_redo(a->client, (uint32_t)stroke);
+    if (a->client) nb_boardsync_redo(&a->sync, a->client, a->board);
+    else nb_board_redo(a->board, a->sync.author);
 }
 
 void nb_app_clear_board(nb_app *a)
 {
-    nb_board_clear(a->board);
-    if (a->client) nb_client_send_clear(a->client);
+    if (a->client) nb_boardsync_clear(&a->sync, a->client, a->board);
+    else nb_board_clear(a->board);
 }
 
 void nb_app_draw_overlays(nb_app *a)

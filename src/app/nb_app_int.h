@@ -9,6 +9,7 @@
 #include "nb_app_args.h"
 #include "nb_app_script.h"
 #include "nb_board.h"
+#include "nb_boardsync.h"
 #include "nb_canvas.h"
 #include "nb_client.h"
 #include "nb_diag_job.h"
@@ -52,6 +53,7 @@ typedef struct nb_app {
     SDL_Renderer *ren;
     nb_ui *ui;
     nb_ui_sdl *uib;
+    nb_ui_opts ui_opts;               /* text measure, for layouts outside panels */
     int done;
     int frame;
     int win_w, win_h;                 /* renderer output size, pixels */
@@ -62,7 +64,6 @@ typedef struct nb_app {
     /* the board */
     nb_board *board;
     nb_canvas *canvas;
-    uint16_t author;                  /* from W; 0 until the first welcome */
     int tool;
     uint32_t color;
     int width;                        /* 1/1000 of board height */
@@ -76,6 +77,7 @@ typedef struct nb_app {
     /* network: the in-app server (when hosting) and the board connection */
     nb_server *server;
     nb_client *client;
+    nb_boardsync sync;                /* keeps a->board equal to the relay's */
     uint64_t settings_session;        /* our session token, kept across re-joins */
     int client_state;
     char client_reason[160];
@@ -120,7 +122,7 @@ void nb_app_logf(nb_app_log *l, const char *fmt, ...) NB_PRINTF(2, 3);
 
 /* nb_app_draw.c: mouse/pen input on the canvas, tools, undo/redo, laser trail */
 int nb_app_draw_event(nb_app *a, const SDL_Event *e);
-void nb_app_apply_segment(nb_app *a, const nb_segment *s);
+void nb_app_laser(nb_app *a, const nb_segment *s);
 void nb_app_undo(nb_app *a);
 void nb_app_redo(nb_app *a);
 void nb_app_clear_board(nb_app *a);
@@ -142,6 +144,10 @@ void nb_app_raw_panel(nb_app *a);
 void nb_app_raw_iterate(nb_app *a);
 void nb_app_refresh_share(nb_app *a, int port);
 void nb_app_diag_board_connection(nb_app *a);
+
+/* nb_app_presence.c: remote cursors, presenter toolbar */
+void nb_app_draw_cursors(nb_app *a);
+void nb_app_presenter_toolbar(nb_app *a);
 
 /* nb_app_panel.c: the right-hand panel and the status bar */
 void nb_app_panel(nb_app *a);

@@ -12,7 +12,7 @@
 
 const char *nb_app_peer_name(nb_app *a, uint16_t author)
 {
-    if (author == a->author && a->author) return a->name_text;
+    if (author == a->sync.author && author) return a->name_text;
     for (int i = 0; i < a->n_peers; i++)
         if (a->peers[i].author == author) return a->peers[i].name;
     return "?";
@@ -82,6 +82,7 @@ int nb_app_join(nb_app *a, const char *host, int port, char *err)
         return -1;
     }
     nb_client_stats st;
+    nb_boardsync_init(&a->sync);
     nb_client_get_stats(a->client, &st);
     a->settings_session = st.session;    /* same token when re-joining: same author id */
     a->client_state = NB_CLIENT_CONNECTING;
@@ -108,17 +109,10 @@ static void on_frame(nb_app *a, const nb_client_event *ev)
     const nb_frame *f = &ev->u.frame;
     const char *text = nb_client_event_text(ev);
     switch (f->type) {
-    case NB_FT_SEGMENT:
-        nb_app_apply_segment(a, &f->u.seg);
-        break;
-    case NB_FT_UNDO:
-        nb_board_apply_undo(a->board, f->u.undo.author, f->u.undo.stroke);
-        break;
-    case NB_FT_REDO:
-        nb_board_apply_redo(a->board, f->u.undo.author, f->u.undo.stroke);
+    case NB_FT_SEGMENT:      /* board frames are applied by boardsync (on_event) */
+        if (f->u.seg.flags & NB_SEG_LASER) nb_app_laser(a, &f->u.seg);
         break;
     case NB_FT_CLEAR:
-        nb_board_clear(a->board);
         if (!ev->history)
             nb_app_logf(&a->chat_log, "* %s cleared the board", nb_app_peer_name(a, f->u.peer.author));
         break;
@@ -157,6 +151,7 @@ static void on_frame(nb_app *a, const nb_client_event *ev)
 static void on_event(nb_app *a, const nb_client_event *ev)
 {
     const char *text = nb_client_event_text(ev);
+    nb_boardsync_apply(&a->sync, a->client, a->board, ev);
     switch (ev->kind) {
     case NB_CLIENT_EV_STATE:
         a->client_state = ev->u.state.state;
@@ -170,11 +165,8 @@ static void on_event(nb_app *a, const nb_client_event *ev)
         nb_app_logf(&a->app_log, "%s: %s", nb_client_state_name(ev->u.state.state), text);
         break;
     case NB_CLIENT_EV_WELCOME:
-        /* The server's history is the board: rebuild from it. Frames of ours it does
-         * not hold yet are resent by the client and replayed into our queue after the
-         * history, so nothing drawn offline is lost. */
-        a->author = ev->u.welcome.author;
-        nb_board_clear(a->board);
+        /* boardsync rebuilt the board from the history that follows W and re-applies
+         * our own frames the server lacked at SYNCED: nothing drawn offline is lost. */
         nb_strlcpy(a->board_name, text, sizeof a->board_name);
         nb_app_logf(&a->app_log, "joined \"%s\" as #%u (%u history frames)", text,
                     ev->u.welcome.author, ev->u.welcome.history);

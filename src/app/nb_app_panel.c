@@ -84,9 +84,9 @@ static void board_tab(nb_app *a)
 
     nb_ui_header(a->ui, "People");
     full_row(a);
-    if (a->author) labelf(a, 0, "%s (you, #%u)", a->name_text, a->author);
+    if (a->sync.author) labelf(a, 0, "%s (you, #%u)", a->name_text, a->sync.author);
     for (int i = 0; i < a->n_peers; i++)
-        if (a->peers[i].author != a->author) labelf(a, 0, "%s  #%u", a->peers[i].name, a->peers[i].author);
+        if (a->peers[i].author != a->sync.author) labelf(a, 0, "%s  #%u", a->peers[i].name, a->peers[i].author);
 }
 
 /* ---- Chat -------------------------------------------------------------------------- */
@@ -283,7 +283,7 @@ void nb_app_status_bar(nb_app *a)
 {
     static const char *const tools[NB_TOOL_COUNT] = { "pen", "highlighter", "eraser", "laser" };
     nb_ui_panel_begin(a->ui, "status", a->status_rect);
-    row(a, 3, (const int[]){ 360, 380, -1 }, 24);
+    row(a, 3, (const int[]){ 360, 380, -1 }, 20);
     if (a->client)
         labelf(a, 0, "● %s%s%s", nb_client_state_name(a->client_state),
                a->client_state == NB_CLIENT_CONNECTED ? " to " : "",
