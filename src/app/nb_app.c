@@ -89,6 +89,8 @@ static int app_init(nb_app *a, int argc, char **argv)
     nb_strlcpy(a->diag_host, a->host_text, sizeof a->diag_host);
     snprintf(a->diag_port, sizeof a->diag_port, "%d", a->opts.port);
     nb_strlcpy(a->client_reason, "not connected", sizeof a->client_reason);
+    nb_app_default_board_path(a->file_path, sizeof a->file_path);
+    a->replay_speed = 200;
 
     nb_ui_sdl_set_hints();
     SDL_SetHint(SDL_HINT_MOUSE_FOCUS_CLICKTHROUGH, "1");
@@ -250,7 +252,9 @@ static void app_iterate(nb_app *a)
 
     SDL_SetRenderDrawColor(a->ren, 0x2B, 0x2B, 0x2B, 0xFF);
     SDL_RenderClear(a->ren);
-    if (nb_canvas_sync(a->canvas, a->ren, a->board, a->canvas_area, err) < 0 ||
+    nb_app_replay_step(a);
+    if (nb_canvas_sync(a->canvas, a->ren, a->replay_board ? a->replay_board : a->board,
+                       a->canvas_area, err) < 0 ||
         nb_canvas_draw(a->canvas, a->ren, err) < 0)
         nb_warn("canvas: %s", err);
     nb_app_draw_overlays(a);
@@ -293,6 +297,7 @@ static void app_quit(nb_app *a)
     nb_app_stop_hosting(a);
     nb_rawclient_stop(a->raw);
     nb_diag_job_free(a->diag);
+    nb_app_replay_stop(a);
     nb_canvas_destroy(a->canvas);
     nb_board_destroy(a->board);
     if (a->ui) nb_ui_destroy(a->ui);

@@ -56,7 +56,7 @@ void nb_app_laser(nb_app *a, const nb_segment *s) { laser_add(a, s); }
 
 /* A segment drawn here: on the board at once, then to the relay (through boardsync, so
  * the board and the client's resend log see the same frames). Lasers are relayed only. */
-static void draw_segment(nb_app *a, nb_segment *s)
+void nb_app_draw_segment(nb_app *a, nb_segment *s)
 {
     int rc = 0;
     if (s->flags & NB_SEG_LASER) {
@@ -76,7 +76,7 @@ static void pen_to(nb_app *a, int px, int py)
     uint16_t x = nb_view_from_px_x(b, px), y = nb_view_from_px_y(b, py);
     if (x == a->last_x && y == a->last_y) return;
     nb_segment s = make_segment(a, a->last_x, a->last_y, x, y);
-    draw_segment(a, &s);
+    nb_app_draw_segment(a, &s);
     a->last_x = x;
     a->last_y = y;
 }
@@ -90,7 +90,7 @@ static void pen_down(nb_app *a, int px, int py)
     a->last_y = nb_view_from_px_y(b, py);
     /* A click without motion still leaves a dot: a zero-length segment with round caps. */
     nb_segment s = make_segment(a, a->last_x, a->last_y, a->last_x, a->last_y);
-    draw_segment(a, &s);
+    nb_app_draw_segment(a, &s);
 }
 
 static void cursor_to(nb_app *a, int px, int py)

@@ -74,6 +74,14 @@ typedef struct nb_app {
     int laser_head, laser_count;
     int confirm_clear;
 
+    /* boards on disk and replay */
+    char file_path[1024];
+    nb_board *replay_board;           /* shown instead of the live board while set */
+    nb_segment *replay_segs;
+    size_t replay_n, replay_pos, replay_done_at_t;
+    uint64_t replay_t0;
+    int replay_speed, replay_last_speed;   /* segments per second */
+
     /* network: the in-app server (when hosting) and the board connection */
     nb_server *server;
     nb_client *client;
@@ -123,6 +131,7 @@ void nb_app_logf(nb_app_log *l, const char *fmt, ...) NB_PRINTF(2, 3);
 /* nb_app_draw.c: mouse/pen input on the canvas, tools, undo/redo, laser trail */
 int nb_app_draw_event(nb_app *a, const SDL_Event *e);
 void nb_app_laser(nb_app *a, const nb_segment *s);
+void nb_app_draw_segment(nb_app *a, nb_segment *s);
 void nb_app_undo(nb_app *a);
 void nb_app_redo(nb_app *a);
 void nb_app_clear_board(nb_app *a);
@@ -148,6 +157,14 @@ void nb_app_diag_board_connection(nb_app *a);
 /* nb_app_presence.c: remote cursors, presenter toolbar */
 void nb_app_draw_cursors(nb_app *a);
 void nb_app_presenter_toolbar(nb_app *a);
+
+/* nb_app_file.c: board files, open, replay */
+void nb_app_default_board_path(char *out, size_t cap);
+int nb_app_save_board(nb_app *a, const char *path, char *err);
+int nb_app_open_board(nb_app *a, const char *path, char *err);
+int nb_app_replay_start(nb_app *a, const char *path, char *err);
+void nb_app_replay_stop(nb_app *a);
+void nb_app_replay_step(nb_app *a);
 
 /* nb_app_panel.c: the right-hand panel and the status bar */
 void nb_app_panel(nb_app *a);

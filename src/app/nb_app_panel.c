@@ -76,6 +76,33 @@ static void board_tab(nb_app *a)
         nb_app_export_png(a, path, sizeof path);
     }
 
+    nb_ui_header(a->ui, "File");
+    full_row(a);
+    nb_ui_textbox(a->ui, a->file_path, sizeof a->file_path);
+    row(a, 3, (const int[]){ 150, 150, -1 }, 0);
+    char err[NB_ERR_LEN];
+    if (nb_ui_button(a->ui, "Save") & NB_UI_RES_SUBMIT) {
+        if (nb_app_save_board(a, a->file_path, err) < 0) nb_app_logf(&a->app_log, "save failed: %s", err);
+        else nb_app_logf(&a->app_log, "board saved to %s", a->file_path);
+    }
+    if (nb_ui_button(a->ui, "Open onto board") & NB_UI_RES_SUBMIT) {
+        if (nb_app_open_board(a, a->file_path, err) < 0) nb_app_logf(&a->app_log, "open failed: %s", err);
+        else nb_app_logf(&a->app_log, "opened %s", a->file_path);
+    }
+    if (!a->replay_board) {
+        if (nb_ui_button(a->ui, "Replay") & NB_UI_RES_SUBMIT &&
+            nb_app_replay_start(a, a->file_path, err) < 0)
+            nb_app_logf(&a->app_log, "replay failed: %s", err);
+    } else if (nb_ui_button_ex(a->ui, "Stop replay", NB_UI_OPT_ACCENT) & NB_UI_RES_SUBMIT) {
+        nb_app_replay_stop(a);
+    }
+    if (a->replay_board) {
+        row(a, 2, (const int[]){ 110, -1 }, 0);
+        nb_ui_label(a->ui, "Speed");
+        nb_ui_slider_int(a->ui, &a->replay_speed, 10, 20000, "%d seg/s");
+        full_row(a);
+        labelf(a, NB_UI_OPT_DIM, "replaying %zu / %zu segments (live board hidden)", a->replay_pos, a->replay_n);
+    }
     nb_ui_header(a->ui, "Board");
     full_row(a);
     labelf(a, NB_UI_OPT_DIM, "%zu segments in %zu strokes", nb_board_visible_count(a->board),
