@@ -93,6 +93,8 @@ static int app_init(nb_app *a, int argc, char **argv)
     a->replay_speed = 200;
 
     nb_ui_sdl_set_hints();
+    SDL_SetHint("SDL_VIDEO_WAYLAND_WMCLASS", "io.github.netboard.netboard");
+    SDL_SetHint("SDL_VIDEO_X11_WMCLASS", "netboard");
     SDL_SetHint(SDL_HINT_MOUSE_FOCUS_CLICKTHROUGH, "1");
     if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) < 0) {
         fprintf(stderr, "netboard: SDL_Init: %s\n", SDL_GetError());
@@ -117,6 +119,12 @@ static int app_init(nb_app *a, int argc, char **argv)
         return 1;
     }
     SDL_SetWindowMinimumSize(a->win, 640, 400);
+    char icon[1024];
+    SDL_Surface *ic = nb_path_asset("icons/netboard-64.png", icon, sizeof icon) == 0 ? IMG_Load(icon) : NULL;
+    if (ic) {
+        SDL_SetWindowIcon(a->win, ic);
+        SDL_FreeSurface(ic);
+    }
     a->ren = SDL_CreateRenderer(a->win, -1, SDL_RENDERER_ACCELERATED | SDL_RENDERER_PRESENTVSYNC |
                                                 SDL_RENDERER_TARGETTEXTURE);
     if (!a->ren) a->ren = SDL_CreateRenderer(a->win, -1, SDL_RENDERER_SOFTWARE);
@@ -157,6 +165,7 @@ static int app_init(nb_app *a, int argc, char **argv)
             nb_app_join(a, "127.0.0.1", port, err);
         }
     }
+    nb_app_lan_start(a);
     nb_script_init(&a->script, a->opts.drags, a->opts.n_drags, 3);
     a->fps_t0 = nb_time_ms();
     return -1;   /* keep running */
@@ -240,6 +249,7 @@ static void app_iterate(nb_app *a)
     while (SDL_PollEvent(&e)) app_event(a, &e);
 
     nb_app_net_iterate(a);
+    nb_app_lan_iterate(a);
     nb_app_raw_iterate(a);
     if (a->diag) {
         size_t n = nb_diag_job_drain(a->diag, a->diag_lines, NB_ARRAY_LEN(a->diag_lines));
@@ -293,6 +303,7 @@ static void app_quit(nb_app *a)
             SDL_GetWindowSize(a->win, &a->settings.window_w, &a->settings.window_h);
         if (nb_settings_save(&a->settings, err) < 0) nb_warn("settings: %s", err);
     }
+    nb_app_lan_stop(a);
     nb_app_leave(a);
     nb_app_stop_hosting(a);
     nb_rawclient_stop(a->raw);

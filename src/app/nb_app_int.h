@@ -13,6 +13,7 @@
 #include "nb_canvas.h"
 #include "nb_client.h"
 #include "nb_diag_job.h"
+#include "nb_discover.h"
 #include "nb_rawclient.h"
 #include "nb_server.h"
 #include "nb_settings.h"
@@ -101,6 +102,11 @@ typedef struct nb_app {
     char share[NB_APP_MAX_SHARE][64];                /* addresses others can join with */
     int n_share;
 
+    /* LAN discovery (optional) */
+    nb_discover *disc;
+    char lan_status[NB_ERR_LEN + 64];
+    uint64_t lan_t;
+
     /* chat */
     nb_app_log chat_log;
     char chat_text[1025];
@@ -165,6 +171,12 @@ int nb_app_open_board(nb_app *a, const char *path, char *err);
 int nb_app_replay_start(nb_app *a, const char *path, char *err);
 void nb_app_replay_stop(nb_app *a);
 void nb_app_replay_step(nb_app *a);
+
+/* nb_app_lan.c: LAN discovery */
+void nb_app_lan_start(nb_app *a);
+void nb_app_lan_stop(nb_app *a);
+void nb_app_lan_iterate(nb_app *a);
+void nb_app_lan_panel(nb_app *a);
 
 /* nb_app_panel.c: the right-hand panel and the status bar */
 void nb_app_panel(nb_app *a);

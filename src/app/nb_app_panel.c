@@ -229,6 +229,7 @@ static void client_tab(nb_app *a)
             labelf(a, NB_UI_OPT_DIM, "rtt %.2f ms (min %.2f, max %.2f)", st.rtt_last_us / 1000.0,
                    st.rtt_min_us / 1000.0, st.rtt_max_us / 1000.0);
     }
+    nb_app_lan_panel(a);
     if (a->server) {
         nb_ui_header(a->ui, "Others join with");
         full_row(a);

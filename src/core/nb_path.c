@@ -16,7 +16,7 @@
 
 static int has_fonts(const char *dir)
 {
-    char p[PATH_MAX];
+    char p[PATH_MAX + 64];
     struct stat st;
     if (!dir || !*dir) return 0;
     snprintf(p, sizeof p, "%s/fonts", dir);
@@ -65,7 +65,7 @@ int nb_path_data_dir(char *out, size_t cap)
 
 int nb_path_asset(const char *rel, char *out, size_t cap)
 {
-    char dir[PATH_MAX];
+    char dir[PATH_MAX + 64];
     if (nb_path_data_dir(dir, sizeof dir) < 0) return -1;
     int n = snprintf(out, cap, "%s/%s", dir, rel);
     return (n < 0 || (size_t)n >= cap) ? -1 : 0;
