@@ -166,6 +166,13 @@ static int app_init(nb_app *a, int argc, char **argv)
         }
     }
     nb_app_lan_start(a);
+    if (a->opts.diag[0]) {
+        char words[256], *argv_d[8], *save = NULL;
+        int n = 0;
+        nb_strlcpy(words, a->opts.diag, sizeof words);
+        for (char *t = strtok_r(words, " ", &save); t && n < 8; t = strtok_r(NULL, " ", &save)) argv_d[n++] = t;
+        if (n) nb_app_start_diag(a, argv_d[0], n - 1, (const char *const *)argv_d + 1);
+    }
     nb_script_init(&a->script, a->opts.drags, a->opts.n_drags, 3);
     a->fps_t0 = nb_time_ms();
     return -1;   /* keep running */
@@ -253,7 +260,7 @@ static void app_iterate(nb_app *a)
     nb_app_raw_iterate(a);
     if (a->diag) {
         size_t n = nb_diag_job_drain(a->diag, a->diag_lines, NB_ARRAY_LEN(a->diag_lines));
-        for (size_t i = 0; i < n; i++) nb_app_logf(&a->diag_log, "%s", a->diag_lines[i].text);
+        for (size_t i = 0; i < n; i++) nb_app_log_wrapped(a, &a->diag_log, a->diag_lines[i].text);
         if (nb_diag_job_done(a->diag)) {
             nb_diag_job_free(a->diag);
             a->diag = NULL;

@@ -85,6 +85,7 @@ void nb_app_print_usage(void)
            "  --drag X1,Y1,X2,Y2   scripted mouse drag in board fractions 0..1 (repeatable)\n"
            "  --tab NAME           open the panel on tab NAME (board, chat, server, client, diag)\n"
            "  --chat TEXT          send TEXT as chat once connected\n"
+           "  --diag \"CMD ARGS\"    run a diagnostic at start (see netboard diag --help)\n"
            "  --help, --version\n",
            NB_DEFAULT_PORT, NB_DEFAULT_PORT);
 }
@@ -157,6 +158,8 @@ int nb_app_parse_args(int argc, char **argv, nb_app_opts *o, char *err)
             nb_strlcpy(o->tab, v, sizeof o->tab);
         } else if (!strcmp(a, "--chat")) {
             nb_strlcpy(o->chat, v, sizeof o->chat);
+        } else if (!strcmp(a, "--diag")) {
+            nb_strlcpy(o->diag, v, sizeof o->diag);
         } else {
             nb_set_error(err, "unknown option '%s' (netboard --help)", a);
             return -1;

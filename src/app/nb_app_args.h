@@ -25,6 +25,7 @@ typedef struct nb_app_opts {
     int n_drags;
     char tab[32];              /* tab selected at start */
     char chat[256];            /* chat line sent once connected */
+    char diag[256];            /* diagnostic run at start, e.g. "port localhost 49001" */
     int show_help, show_version;
 } nb_app_opts;
 

@@ -133,6 +133,8 @@ typedef struct nb_app {
 
 void nb_app_log_init(nb_app_log *l);
 void nb_app_logf(nb_app_log *l, const char *fmt, ...) NB_PRINTF(2, 3);
+struct nb_app;
+void nb_app_log_wrapped(struct nb_app *a, nb_app_log *l, const char *text);
 
 /* nb_app_draw.c: mouse/pen input on the canvas, tools, undo/redo, laser trail */
 int nb_app_draw_event(nb_app *a, const SDL_Event *e);
@@ -180,6 +182,7 @@ void nb_app_lan_panel(nb_app *a);
 
 /* nb_app_panel.c: the right-hand panel and the status bar */
 void nb_app_panel(nb_app *a);
+void nb_app_start_diag(nb_app *a, const char *cmd, int argc, const char *const *argv);
 void nb_app_status_bar(nb_app *a);
 
 #endif

@@ -240,7 +240,7 @@ static void client_tab(nb_app *a)
 
 /* ---- Diagnostics ------------------------------------------------------------------- */
 
-static void start_diag(nb_app *a, const char *cmd, int argc, const char *const *argv)
+void nb_app_start_diag(nb_app *a, const char *cmd, int argc, const char *const *argv)
 {
     char err[NB_ERR_LEN];
     nb_diag_job_free(a->diag);
@@ -254,24 +254,25 @@ static void diag_tab(nb_app *a)
 {
     nb_ui_header(a->ui, "This machine");
     row(a, 4, (const int[]){ 112, 112, 112, -1 }, 0);
-    if (nb_ui_button(a->ui, "Interfaces") & NB_UI_RES_SUBMIT) start_diag(a, "ifaces", 0, NULL);
-    if (nb_ui_button(a->ui, "Byte order") & NB_UI_RES_SUBMIT) start_diag(a, "byteorder", 0, NULL);
-    if (nb_ui_button(a->ui, "Netstat") & NB_UI_RES_SUBMIT) start_diag(a, "netstat", 0, NULL);
-    if (nb_ui_button(a->ui, "Sock opts") & NB_UI_RES_SUBMIT) start_diag(a, "sockopts", 0, NULL);
+    if (nb_ui_button(a->ui, "Interfaces") & NB_UI_RES_SUBMIT) nb_app_start_diag(a, "ifaces", 0, NULL);
+    if (nb_ui_button(a->ui, "Byte order") & NB_UI_RES_SUBMIT) nb_app_start_diag(a, "byteorder", 0, NULL);
+    if (nb_ui_button(a->ui, "Netstat") & NB_UI_RES_SUBMIT) nb_app_start_diag(a, "netstat", 0, NULL);
+    if (nb_ui_button(a->ui, "Sock opts") & NB_UI_RES_SUBMIT) nb_app_start_diag(a, "sockopts", 0, NULL);
 
     nb_ui_header(a->ui, "Names and addresses");
     row(a, 3, (const int[]){ 80, -150, -1 }, 0);
     nb_ui_label(a->ui, "Name");
     nb_ui_textbox(a->ui, a->diag_name, sizeof a->diag_name);
     if (nb_ui_button(a->ui, "DNS lookup") & NB_UI_RES_SUBMIT)
-        start_diag(a, "dns", 1, (const char *const[]){ a->diag_name });
+        nb_app_start_diag(a, "dns", 1, (const char *const[]){ a->diag_name });
     nb_ui_label(a->ui, "Address");
     nb_ui_textbox(a->ui, a->diag_addr, sizeof a->diag_addr);
-    row(a, 2, (const int[]){ 226, -1 }, 0);
     if (nb_ui_button(a->ui, "pton / ntop") & NB_UI_RES_SUBMIT)
-        start_diag(a, "pton", 1, (const char *const[]){ a->diag_addr });
+        nb_app_start_diag(a, "pton", 1, (const char *const[]){ a->diag_addr });
+    row(a, 2, (const int[]){ 226, -1 }, 0);
+    nb_ui_label(a->ui, "");
     if (nb_ui_button(a->ui, "Reverse lookup") & NB_UI_RES_SUBMIT)
-        start_diag(a, "reverse", 1, (const char *const[]){ a->diag_addr });
+        nb_app_start_diag(a, "reverse", 1, (const char *const[]){ a->diag_addr });
 
     nb_ui_header(a->ui, "TCP");
     row(a, 4, (const int[]){ 80, -150, 50, -1 }, 0);
@@ -281,10 +282,10 @@ static void diag_tab(nb_app *a)
     nb_ui_textbox(a->ui, a->diag_port, sizeof a->diag_port);
     const char *const hp[] = { a->diag_host, a->diag_port };
     row(a, 4, (const int[]){ 112, 112, 112, -1 }, 0);
-    if (nb_ui_button(a->ui, "Port check") & NB_UI_RES_SUBMIT) start_diag(a, "port", 2, hp);
-    if (nb_ui_button(a->ui, "Sock bufs") & NB_UI_RES_SUBMIT) start_diag(a, "sockbuf", 2, hp);
-    if (nb_ui_button(a->ui, "TCP info") & NB_UI_RES_SUBMIT) start_diag(a, "tcpinfo", 2, hp);
-    if (nb_ui_button(a->ui, "UDP echo") & NB_UI_RES_SUBMIT) start_diag(a, "udp-echo", 0, NULL);
+    if (nb_ui_button(a->ui, "Port check") & NB_UI_RES_SUBMIT) nb_app_start_diag(a, "port", 2, hp);
+    if (nb_ui_button(a->ui, "Sock bufs") & NB_UI_RES_SUBMIT) nb_app_start_diag(a, "sockbuf", 2, hp);
+    if (nb_ui_button(a->ui, "TCP info") & NB_UI_RES_SUBMIT) nb_app_start_diag(a, "tcpinfo", 2, hp);
+    if (nb_ui_button(a->ui, "UDP echo") & NB_UI_RES_SUBMIT) nb_app_start_diag(a, "udp-echo", 0, NULL);
     full_row(a);
     if (nb_ui_button(a->ui, "This board connection: buffers and TCP_INFO") & NB_UI_RES_SUBMIT)
         nb_app_diag_board_connection(a);

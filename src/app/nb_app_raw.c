@@ -27,6 +27,33 @@ void nb_app_logf(nb_app_log *l, const char *fmt, ...)
     nb_ui_ring_push(&l->ring, buf);
 }
 
+/* Log lines wider than the log view are wrapped (at a UTF-8 boundary, continuation lines
+ * indented) so nothing of a diagnostic's output is cut off on screen. */
+void nb_app_log_wrapped(nb_app *a, nb_app_log *l, const char *text)
+{
+    const nb_ui_theme *t = nb_ui_theme_get(a->ui);
+    int cw = a->ui_opts.text_width(a->ui_opts.ud, NB_UI_FONT_MONO, "M", 1);
+    int width = a->panel_rect.w - (int)(48 * t->scale);
+    int cols = cw > 0 ? width / cw : 60;
+    if (cols < 20) cols = 20;
+    char buf[NB_LOG_LINE_CAP];
+    const char *p = text;
+    int first = 1;
+    while (*p) {
+        int indent = first ? 0 : 2, room = cols - indent, n = 0, chars = 0;
+        while (p[n] && chars < room && n < (int)sizeof buf - 4) {
+            n++;
+            while (((unsigned char)p[n] & 0xC0) == 0x80) n++;   /* whole code points */
+            chars++;
+        }
+        snprintf(buf, sizeof buf, "%*s%.*s", indent, "", n, p);
+        nb_ui_ring_push(&l->ring, buf);
+        p += n;
+        first = 0;
+    }
+    if (first) nb_ui_ring_push(&l->ring, "");
+}
+
 /* Addresses of this machine's interfaces that others could reach, "host:port" each.
  * Loopback last: it is what works on this machine only. */
 void nb_app_refresh_share(nb_app *a, int port)
@@ -56,7 +83,7 @@ void nb_app_refresh_share(nb_app *a, int port)
 static void diag_emit(void *ud, const char *line)
 {
     nb_app *a = ud;
-    nb_app_logf(&a->diag_log, "%s", line);
+    nb_app_log_wrapped(a, &a->diag_log, line);
 }
 
 void nb_app_diag_board_connection(nb_app *a)
@@ -87,7 +114,8 @@ static void raw_drain(nb_app *a)
             switch (ev[i].kind) {
             case NB_RAW_EV_CONNECTED: nb_app_logf(&a->raw_log, "connected to %s", ev[i].text); break;
             case NB_RAW_EV_DATA:
-                nb_app_logf(&a->raw_log, "<< %zu bytes: %s", ev[i].len, ev[i].text);
+                nb_app_logf(&a->raw_log, "<< %zu bytes:", ev[i].len);
+                nb_app_log_wrapped(a, &a->raw_log, ev[i].text);
                 nb_app_logf(&a->raw_log, "%s", ev[i].hex);
                 break;
             case NB_RAW_EV_WRITE_CLOSED: nb_app_logf(&a->raw_log, "write side closed: %s", ev[i].text); break;

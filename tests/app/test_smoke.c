@@ -76,6 +76,13 @@ static void test_stroke_and_panel(void **state)
 {
     (void)state;
     if (!getenv("DISPLAY")) skip();   /* the README's test command runs under xvfb-run */
+#if defined(__SANITIZE_ADDRESS__)
+    /* SDL dlopens the X11 extension libraries and unloads them at SDL_Quit, so what they
+     * keep for the process's life shows up as leaks in an <unknown module> that no
+     * suppression can name. ASan still checks every access of the app; leaks of our own
+     * code are covered by the unit suites, which run with leak detection on. */
+    setenv("ASAN_OPTIONS", "detect_leaks=0:abort_on_error=1", 1);
+#endif
     char with[256], without[256];
     snprintf(with, sizeof with, "/tmp/nb_smoke_%d_stroke.png", (int)getpid());
     snprintf(without, sizeof without, "/tmp/nb_smoke_%d_blank.png", (int)getpid());
