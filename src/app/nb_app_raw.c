@@ -33,7 +33,7 @@ void nb_app_log_wrapped(nb_app *a, nb_app_log *l, const char *text)
 {
     const nb_ui_theme *t = nb_ui_theme_get(a->ui);
     int cw = a->ui_opts.text_width(a->ui_opts.ud, NB_UI_FONT_MONO, "M", 1);
-    int width = a->panel_rect.w - (int)(48 * t->scale);
+    int width = a->panel_rect.w - (int)(80 * t->scale);
     int cols = cw > 0 ? width / cw : 60;
     if (cols < 20) cols = 20;
     char buf[NB_LOG_LINE_CAP];
