@@ -39,7 +39,8 @@ int nb_shaper_push(nb_shaper *s, uint64_t now_ms, const uint8_t *bytes, size_t l
  * buffer is full): that frame stays first in the queue and uses no rate token. */
 typedef int (*nb_shaper_out)(void *ud, const uint8_t *bytes, size_t len);
 
-/* Release, in order, every frame whose delay has passed while the rate allows.
+/* Release, in order, every frame whose delay has passed while the rate allows (token
+ * bucket: bursts of at most max(1, rate/50) packets, i.e. 20 ms worth).
  * Returns how many frames out_cb took. */
 size_t nb_shaper_ready(nb_shaper *s, uint64_t now_ms, nb_shaper_out out_cb, void *ud);
 
