@@ -17,13 +17,17 @@
 
 #include "nb_clientio.h"
 #include "nb_log.h"
+#include "nb_inspect.h"
 #include "nb_outbox.h"
 #include "nb_queue.h"
+#include "nb_rate.h"
+#include "nb_shaper.h"
 #include "nb_sock.h"
 #include "nb_time.h"
 
 #define DEFAULT_PORT 49001
 #define WBUF_HIGH (256u * 1024u)   /* stop refilling the wire buffer above this */
+#define SHAPER_MAX (4u << 20)      /* bytes the shaper may hold before the outbox waits */
 
 struct nb_client {
     nb_client_opts o;              /* defaults filled in; host/name point below */
@@ -33,6 +37,8 @@ struct nb_client {
     int wake_fd;
     nb_queue *events;
     atomic_int stopping;
+    atomic_uint shape_delay_ms, shape_rate_pps;
+    atomic_size_t shaper_held;
 
     pthread_mutex_t lock;          /* guards everything below */
     nb_outbox outbox;
@@ -47,6 +53,7 @@ typedef struct conn {
     int fd;
     nb_decoder dec;
     nb_bytes wbuf;
+    nb_shaper *shaper;             /* outgoing board frames when shaping is on */
     int welcomed;
     uint32_t history_left;
     uint64_t t_start, last_rx, next_ping;
@@ -143,18 +150,44 @@ size_t nb_client_drain(nb_client *c, nb_client_event *out, size_t max)
 
 /* ---- the wire (net thread) ------------------------------------------------------ */
 
-/* Encode f into buf. Frames built here are always encodable, so failure is a bug
+/* Counters and the inspector's capture see every frame that goes out or comes in (one
+ * relaxed atomic add, and a short mutex hold when an inspector is attached). */
+static void observe(nb_client *c, int dir, const uint8_t *bytes, size_t n)
+{
+    if (c->o.counters) nb_counters_add(c->o.counters, (nb_dir)dir, bytes[0], n);
+    if (c->o.capture) nb_capture_push(c->o.capture, dir, nb_time_ms(), bytes, n);
+}
+
+/* Encode f into tmp[64]. Frames built here are always encodable, so failure is a bug
  * in the codec, logged rather than fatal. */
-static int append_frame(nb_bytes *b, const nb_frame *f)
+static int encode_small(const nb_frame *f, uint8_t tmp[64])
+{
+    char err[NB_ERR_LEN];
+    int n = nb_encode(f, tmp, 64, err);
+    if (n < 0) nb_warn("client: cannot encode '%c': %s", f->type, err);
+    return n;
+}
+
+static int append_frame(nb_client *c, nb_bytes *b, const nb_frame *f)
 {
     uint8_t tmp[64];
-    char err[NB_ERR_LEN];
-    int n = nb_encode(f, tmp, sizeof tmp, err);
-    if (n < 0) {
-        nb_warn("client: cannot encode '%c': %s", f->type, err);
-        return -1;
-    }
+    int n = encode_small(f, tmp);
+    if (n < 0) return -1;
+    observe(c, NB_DIR_OUT, tmp, (size_t)n);
     return nb_bytes_append(b, tmp, (size_t)n);
+}
+
+typedef struct { nb_client *c; conn *l; } shaper_ctx;
+
+/* The shaper releases a frame: onto the wire buffer (1 = stop, the buffer is full). */
+static int shaped_out(void *ud, const uint8_t *bytes, size_t len)
+{
+    shaper_ctx *x = ud;
+    if (nb_bytes_pending(&x->l->wbuf) >= WBUF_HIGH) return 1;
+    if (nb_bytes_append(&x->l->wbuf, bytes, len) != 0) return 1;
+    observe(x->c, NB_DIR_OUT, bytes, len);
+    x->c->st.frames_out++;
+    return 0;
 }
 
 /* Move what the render thread queued into the wire buffer: ephemeral bytes, then
@@ -165,9 +198,26 @@ static void refill(nb_client *c, conn *l)
     if (nb_bytes_pending(&c->eph) && nb_bytes_move(&l->wbuf, &c->eph) != 0)
         nb_warn("client: out of memory for the send buffer");
     nb_frame f;
-    while (nb_bytes_pending(&l->wbuf) < WBUF_HIGH && nb_outbox_take(&c->outbox, &f)) {
-        if (append_frame(&l->wbuf, &f) == 0) c->st.frames_out++;
+    uint32_t delay = atomic_load(&c->shape_delay_ms), rate = atomic_load(&c->shape_rate_pps);
+    if (!delay && !rate && (!l->shaper || !nb_shaper_frames(l->shaper))) {
+        while (nb_bytes_pending(&l->wbuf) < WBUF_HIGH && nb_outbox_take(&c->outbox, &f)) {
+            if (append_frame(c, &l->wbuf, &f) == 0) c->st.frames_out++;
+        }
+    } else if (l->shaper || (l->shaper = nb_shaper_create(&(nb_shaper_opts){ .max_bytes = SHAPER_MAX }))) {
+        /* Shaped: frames wait in the shaper (in order) until their delay has passed
+         * and the rate allows; the outbox still holds them for a resend if the link
+         * drops meanwhile, so nothing is lost. */
+        uint64_t now = nb_time_ms();
+        uint8_t tmp[64];
+        nb_shaper_set(l->shaper, delay, rate);
+        while (nb_shaper_bytes(l->shaper) + 64 <= SHAPER_MAX && nb_outbox_take(&c->outbox, &f)) {
+            int n = encode_small(&f, tmp);
+            if (n > 0) nb_shaper_push(l->shaper, now, tmp, (size_t)n);
+        }
+        shaper_ctx x = { c, l };
+        nb_shaper_ready(l->shaper, now, shaped_out, &x);
     }
+    atomic_store(&c->shaper_held, l->shaper ? nb_shaper_frames(l->shaper) : 0);
     c->st.outbox_resent = c->outbox.resent;
     pthread_mutex_unlock(&c->lock);
 }
@@ -240,7 +290,7 @@ static int on_frame(nb_client *c, conn *l, const nb_frame *f)
         return 0;
     case NB_FT_PING: {
         nb_frame q = { .type = NB_FT_PONG, .u.token = f->u.token };
-        append_frame(&l->wbuf, &q);
+        append_frame(c, &l->wbuf, &q);
         return 0;
     }
     default: break;
@@ -291,6 +341,8 @@ static int read_some(nb_client *c, conn *l)
         off += used;
         if (d == NB_DEC_FRAME) {
             frames++;
+            if (c->o.counters) nb_counters_add(c->o.counters, NB_DIR_IN, f.type, nb_encoded_size(&f));
+            if (c->o.capture) nb_capture_push_frame(c->o.capture, NB_CAPTURE_IN, l->last_rx, &f);
             rc = on_frame(c, l, &f);
         } else if (used == 0) {
             break;   /* defensive: a decoder that makes no progress must not spin */
@@ -333,7 +385,7 @@ static int start_link(nb_client *c, conn *l)
     nb_frame h = { .type = NB_FT_HELLO, .text = c->name, .text_len = (uint32_t)strlen(c->name) };
     h.u.hello.version = NB_PROTO_VERSION;
     h.u.hello.session = c->o.session;
-    if (nb_bytes_append(&l->wbuf, NB_SIGNATURE, NB_SIG_LEN) != 0 || append_frame(&l->wbuf, &h) != 0) {
+    if (nb_bytes_append(&l->wbuf, NB_SIGNATURE, NB_SIG_LEN) != 0 || append_frame(c, &l->wbuf, &h) != 0) {
         nb_set_error(l->reason, "cannot build the hello frame");
         return -1;
     }
@@ -362,7 +414,7 @@ static int on_timers(nb_client *c, conn *l, uint64_t now)
     }
     if (l->welcomed && now >= l->next_ping) {
         nb_frame p = { .type = NB_FT_PING, .u.token = nb_time_ns() };
-        append_frame(&l->wbuf, &p);
+        append_frame(c, &l->wbuf, &p);
         l->next_ping = now + (uint64_t)c->o.ping_interval_ms;
     }
     return 0;
@@ -384,7 +436,10 @@ static int run_link(nb_client *c, conn *l)
             { .fd = l->fd, .events = POLLIN | (nb_bytes_pending(&l->wbuf) ? POLLOUT : 0) },
             { .fd = c->wake_fd, .events = POLLIN },
         };
-        int n = poll(p, 2, next_timeout(c, l, now));
+        int timeout = next_timeout(c, l, now);
+        int shaped = l->shaper ? nb_shaper_next_deadline(l->shaper, now) : -1;
+        if (shaped >= 0 && (timeout < 0 || shaped < timeout)) timeout = shaped;
+        int n = poll(p, 2, timeout);
         if (n < 0 && errno != EINTR) {
             nb_set_error(l->reason, "poll: %s", strerror(errno));
             break;
@@ -403,6 +458,8 @@ done:
     if (l->fd >= 0) close(l->fd);
     nb_decoder_free(&l->dec);
     nb_bytes_free(&l->wbuf);
+    nb_shaper_destroy(l->shaper);   /* held frames are still in the outbox: resent later */
+    atomic_store(&c->shaper_held, 0);
     return l->welcomed;
 }
 
@@ -540,7 +597,7 @@ static int send_frame(nb_client *c, const nb_frame *f)
         rc = nb_outbox_append(&c->outbox, f);
         c->st.outbox_len = c->outbox.len;
     } else if (c->linked && nb_bytes_pending(&c->eph) < c->o.send_buffer_max) {
-        if (append_frame(&c->eph, f) == 0) c->st.frames_out++;
+        if (append_frame(c, &c->eph, f) == 0) c->st.frames_out++;
     }
     pthread_mutex_unlock(&c->lock);
     nb_wake_signal(c->wake_fd);
@@ -642,6 +699,7 @@ int nb_client_send_chat(nb_client *c, char framing, const char *text, char *err)
         nb_set_error(err, "chat: out of memory");
     } else {
         c->st.frames_out++;
+        observe(c, NB_DIR_OUT, buf, (size_t)n);
         rc = 0;
     }
     pthread_mutex_unlock(&c->lock);
@@ -650,6 +708,15 @@ done:
     free(buf);
     return rc;
 }
+
+void nb_client_set_shaping(nb_client *c, uint32_t delay_ms, uint32_t rate_pps)
+{
+    atomic_store(&c->shape_delay_ms, delay_ms);
+    atomic_store(&c->shape_rate_pps, rate_pps);
+    nb_wake_signal(c->wake_fd);
+}
+
+size_t nb_client_shaper_held(nb_client *c) { return atomic_load(&c->shaper_held); }
 
 size_t nb_client_outbox_read(nb_client *c, size_t from, nb_frame *out, size_t max)
 {

@@ -25,6 +25,8 @@
 #include "nb_proto.h"
 
 struct tcp_info;
+struct nb_counters;
+struct nb_capture;
 
 typedef struct nb_client nb_client;
 
@@ -40,6 +42,8 @@ typedef struct nb_client_opts {
     int backoff_min_ms;        /* first retry delay; 0: 250 (doubles up to backoff_max) */
     int backoff_max_ms;        /* 0: 5000 */
     size_t send_buffer_max;    /* ephemeral bytes waiting (chat, cursor); 0: 1 MiB */
+    struct nb_counters *counters; /* optional, caller-owned: frames/bytes in and out by class */
+    struct nb_capture *capture;   /* optional, caller-owned: the last frames for an inspector */
 } nb_client_opts;
 
 typedef enum nb_client_state {
@@ -121,6 +125,12 @@ const char *nb_client_state_name(int state);
  * frames a reconnected server lacks (see nb_boardsync.h). */
 size_t nb_client_outbox_read(nb_client *c, size_t from, nb_frame *out, size_t max);
 size_t nb_client_outbox_len(nb_client *c);
+
+/* Teaching aid: hold this client's outgoing board frames (S, U, R, C) for delay_ms and
+ * release at most rate_pps per second (0: no delay / no cap). Nothing is dropped; held
+ * frames go out later, in order. Any thread. */
+void nb_client_set_shaping(nb_client *c, uint32_t delay_ms, uint32_t rate_pps);
+size_t nb_client_shaper_held(nb_client *c);   /* frames waiting in the shaper */
 
 /* Any thread. */
 void nb_client_get_stats(nb_client *c, nb_client_stats *out);

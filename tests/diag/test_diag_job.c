@@ -17,7 +17,7 @@
 #include "nb_time.h"
 
 #define WAIT_MS 10000
-#define MAX_LINES 2048
+#define MAX_LINES 32768   /* netstat lists every socket of the machine: room for a busy one */
 
 static nb_diag_line lines[MAX_LINES];
 
