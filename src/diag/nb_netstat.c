@@ -227,7 +227,7 @@ int nb_netstat_read(nb_tcp_entry *out, size_t max, size_t *count, char *err)
 
 /* Sockets beyond this are counted but not listed: a busy server has thousands and the
  * Diagnostics tab is for looking at a few. */
-#define NETSTAT_MAX 4096
+#define NETSTAT_MAX 65536
 
 int nb_diag_netstat(int port, nb_diag_emit emit, void *ud)
 {
