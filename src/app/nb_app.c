@@ -27,6 +27,7 @@ static void layout(nb_app *a)
     char err[NB_ERR_LEN];
     if (nb_ui_theme_get(a->ui)->scale != scale && nb_ui_sdl_set_scale(a->uib, a->ui, scale, err) < 0)
         nb_warn("ui scale: %s", err);
+    if (a->ov.ui) nb_ui_set_scale(a->ov.ui, scale);
     int panel_w = fullscreen ? 0 : (int)(PANEL_W * scale);
     int status_h = (int)(STATUS_H * scale);
     if (panel_w > a->win_w / 2) panel_w = a->win_w / 2;
@@ -147,6 +148,11 @@ static int app_init(nb_app *a, int argc, char **argv)
         fprintf(stderr, "netboard: out of memory\n");
         return 1;
     }
+    if (nb_app_overlay_init(a) < 0) {
+        fprintf(stderr, "netboard: out of memory\n");
+        return 1;
+    }
+    a->ov.on = a->opts.overlay || a->settings.overlay;
     a->board = nb_board_create(NULL);
     a->canvas = nb_canvas_create(NULL);
     if (!a->board || !a->canvas) {
@@ -206,6 +212,10 @@ static void app_key(nb_app *a, const SDL_KeyboardEvent *k)
         toggle_fullscreen(a);
         return;
     }
+    if (k->keysym.sym == SDLK_F3) {
+        a->ov.on = !a->ov.on;
+        return;
+    }
     if (nb_ui_captures_keyboard(a->ui)) return;
     switch (k->keysym.sym) {
     case SDLK_z:
@@ -244,7 +254,9 @@ static void app_event(nb_app *a, const SDL_Event *e)
         app_key(a, &e->key);
         break;
     }
-    /* The pen owns a drag that started on the canvas, even over the panel. */
+    /* The overlay takes events over its own area (unless a stroke is under way); the pen
+     * owns a drag that started on the canvas, even over the panel. */
+    if (a->ov.on && !a->drawing && nb_ui_sdl_feed_event(a->uib, a->ov.ui, e)) return;
     if (!nb_app_draw_event(a, e)) nb_ui_sdl_feed_event(a->uib, a->ui, e);
 }
 
@@ -276,12 +288,17 @@ static void app_iterate(nb_app *a)
         nb_warn("canvas: %s", err);
     nb_app_draw_overlays(a);
 
+    uint64_t t_ns = nb_time_ns();
+    nb_app_overlay_frame(a, a->frame_t0_ns ? (uint32_t)((t_ns - a->frame_t0_ns) / 1000) : 0);
+    a->frame_t0_ns = t_ns;
+
     nb_ui_begin(a->ui);
     nb_app_draw_cursors(a);
     if (a->panel_rect.w > 0) nb_app_panel(a);
     else nb_app_presenter_toolbar(a);
     nb_app_status_bar(a);
     nb_ui_end(a->ui);
+    nb_app_overlay_draw(a);
     nb_ui_sdl_draw(a->uib, a->ui);
 
     a->frame++;
@@ -318,6 +335,7 @@ static void app_quit(nb_app *a)
     nb_app_replay_stop(a);
     nb_canvas_destroy(a->canvas);
     nb_board_destroy(a->board);
+    nb_app_overlay_free(a);
     if (a->ui) nb_ui_destroy(a->ui);
     nb_ui_sdl_destroy(a->uib);
     if (a->ren) SDL_DestroyRenderer(a->ren);

@@ -79,6 +79,7 @@ void nb_app_print_usage(void)
            "  --board NAME         name of the board you host\n"
            "  --no-announce        do not announce the hosted board on the LAN\n"
            "  --fullscreen         start in presenter mode (F11 toggles)\n"
+           "  --overlay            start with the network overlay shown (F3 toggles)\n"
            "  --size WxH           initial window size\n"
            "  --screenshot FILE    save a PNG of the window after --frames frames, then quit\n"
            "  --frames N           quit after N frames\n"
@@ -106,6 +107,9 @@ int nb_app_parse_args(int argc, char **argv, nb_app_opts *o, char *err)
             takes = 0;
         } else if (!strcmp(a, "--no-announce")) {
             o->no_announce = 1;
+            takes = 0;
+        } else if (!strcmp(a, "--overlay")) {
+            o->overlay = 1;
             takes = 0;
         } else if (!strcmp(a, "--fullscreen")) {
             o->fullscreen = 1;

@@ -16,6 +16,7 @@ typedef struct nb_app_opts {
     char name[33];             /* display name; empty: $USER */
     char board_name[65];
     int no_announce;
+    int overlay;               /* start with the diagnostics overlay (F3) on */
     int fullscreen;
     int width, height;         /* initial window size; 0: from settings or 1280x720 */
     /* test hooks: scripted input and a screenshot after N frames */

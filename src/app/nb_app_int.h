@@ -14,6 +14,8 @@
 #include "nb_client.h"
 #include "nb_diag_job.h"
 #include "nb_discover.h"
+#include "nb_overlay.h"
+#include "nb_rate.h"
 #include "nb_rawclient.h"
 #include "nb_server.h"
 #include "nb_settings.h"
@@ -46,6 +48,25 @@ typedef struct nb_peer {
     int cursor_visible;
     uint64_t cursor_ms;
 } nb_peer;
+
+/* The live diagnostics overlay's state (nb_app_overlay.c). */
+typedef struct nb_app_overlay {
+    int on;
+    nb_ui *ui;                        /* its own context: translucent theme */
+    nb_ui_theme theme;
+    nb_counters counters;             /* bumped by the client's net thread (atomics) */
+    nb_capture *capture;              /* last 64 frames, filled by the net thread */
+    nb_capture_entry entries[NB_CAPTURE_ENTRIES];
+    nb_traffic traffic;
+    nb_frametime ft;
+    nb_rate drain;
+    nb_gauge rtt;
+    uint64_t rtt_seen, tcp_t, selected, build_ns;
+    nb_tcp_stats tcp;
+    int have_tcp, sndbuf, rcvbuf;
+    uint32_t drained_frame, cost_us;
+    int delay_ms, rate_pps;
+} nb_app_overlay;
 
 typedef struct nb_app {
     nb_app_opts opts;
@@ -129,6 +150,8 @@ typedef struct nb_app {
 
     int tab;
     nb_script script;
+    nb_app_overlay ov;
+    uint64_t frame_t0_ns;
 } nb_app;
 
 void nb_app_log_init(nb_app_log *l);
@@ -179,6 +202,13 @@ void nb_app_lan_start(nb_app *a);
 void nb_app_lan_stop(nb_app *a);
 void nb_app_lan_iterate(nb_app *a);
 void nb_app_lan_panel(nb_app *a);
+
+/* nb_app_overlay.c: the live diagnostics overlay */
+int nb_app_overlay_init(nb_app *a);
+void nb_app_overlay_free(nb_app *a);
+nb_rect nb_app_overlay_rect(const nb_app *a);
+void nb_app_overlay_frame(nb_app *a, uint32_t frame_us);
+void nb_app_overlay_draw(nb_app *a);
 
 /* nb_app_panel.c: the right-hand panel and the status bar */
 void nb_app_panel(nb_app *a);

@@ -75,7 +75,9 @@ int nb_app_join(nb_app *a, const char *host, int port, char *err)
     nb_app_leave(a);
     a->client = nb_client_start(&(nb_client_opts){ .host = host, .port = port,
                                                    .name = a->name_text,
-                                                   .session = a->settings_session },
+                                                   .session = a->settings_session,
+                                                   .counters = &a->ov.counters,
+                                                   .capture = a->ov.capture },
                                 err);
     if (!a->client) {
         nb_app_logf(&a->app_log, "join %s:%d failed: %s", host, port, err);
@@ -86,6 +88,8 @@ int nb_app_join(nb_app *a, const char *host, int port, char *err)
     nb_client_get_stats(a->client, &st);
     a->settings_session = st.session;    /* same token when re-joining: same author id */
     a->client_state = NB_CLIENT_CONNECTING;
+    if (a->ov.delay_ms || a->ov.rate_pps)
+        nb_client_set_shaping(a->client, (uint32_t)a->ov.delay_ms, (uint32_t)a->ov.rate_pps);
     snprintf(a->client_reason, sizeof a->client_reason, "connecting to %s:%d", host, port);
     nb_app_logf(&a->app_log, "joining %s:%d as %s", host, port, a->name_text);
     return 0;
@@ -182,11 +186,13 @@ static void on_event(nb_app *a, const nb_client_event *ev)
 
 void nb_app_net_iterate(nb_app *a)
 {
+    a->ov.drained_frame = 0;
     if (!a->client) return;
     /* Bounded per frame so a huge history can't stall one frame for long; the rest
      * waits in the queue for the next frame. */
     for (int round = 0; round < 64; round++) {
         size_t n = nb_client_drain(a->client, a->events, NB_ARRAY_LEN(a->events));
+        a->ov.drained_frame += (uint32_t)n;
         for (size_t i = 0; i < n; i++) {
             on_event(a, &a->events[i]);
             nb_client_event_free(&a->events[i]);

@@ -108,6 +108,7 @@ static void board_tab(nb_app *a)
     labelf(a, NB_UI_OPT_DIM, "%zu segments in %zu strokes", nb_board_visible_count(a->board),
            nb_board_stroke_count(a->board));
     labelf(a, NB_UI_OPT_DIM, "Ctrl+Z undo, Ctrl+Shift+Z redo, F11 full screen");
+    nb_ui_checkbox(a->ui, "Network overlay (F3)", &a->ov.on);
 
     nb_ui_header(a->ui, "People");
     full_row(a);
