@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 
 #include "nb_log.h"
 #include "nb_path.h"
@@ -92,6 +93,14 @@ static int app_init(nb_app *a, int argc, char **argv)
     nb_strlcpy(a->client_reason, "not connected", sizeof a->client_reason);
     nb_app_default_board_path(a->file_path, sizeof a->file_path);
     a->replay_speed = 200;
+    a->export_res = 1;
+    a->custom_r = 0x20;
+    a->custom_g = 0x80;
+    a->custom_b = 0x80;
+    /* Our session token, made here so the in-app server knows its host before we join. */
+    if (getrandom(&a->settings_session, sizeof a->settings_session, 0) != sizeof a->settings_session ||
+        !a->settings_session)
+        a->settings_session = nb_time_ns() | 1;
 
     nb_ui_sdl_set_hints();
     SDL_SetHint("SDL_VIDEO_WAYLAND_WMCLASS", "io.github.netboard.netboard");
@@ -242,6 +251,7 @@ static void app_key(nb_app *a, const SDL_KeyboardEvent *k)
 
 static void app_event(nb_app *a, const SDL_Event *e)
 {
+    if (nb_script_filters(&a->script, e)) return;
     nb_canvas_handle_event(a->canvas, e);
     switch (e->type) {
     case SDL_QUIT:

@@ -104,17 +104,26 @@ static void cursor_to(nb_app *a, int px, int py)
                           point_in(b, px, py) ? 1 : 0);
 }
 
+/* Over a piece of UI drawn on or beside the canvas: decided by the event's own position,
+ * not by the last frame's hover, so a quick click right after leaving the panel draws. */
+static int over_ui(const nb_app *a, int x, int y)
+{
+    return point_in(a->panel_rect, x, y) || point_in(a->status_rect, x, y) ||
+           (a->ov.on && point_in(nb_app_overlay_rect(a), x, y)) ||
+           (a->panel_rect.w == 0 && point_in(a->toolbar_rect, x, y));
+}
+
 int nb_app_draw_event(nb_app *a, const SDL_Event *e)
 {
     switch (e->type) {
     case SDL_MOUSEBUTTONDOWN:
-        if (e->button.button != SDL_BUTTON_LEFT || nb_ui_captures_mouse(a->ui)) return 0;
+        if (e->button.button != SDL_BUTTON_LEFT || over_ui(a, e->button.x, e->button.y)) return 0;
         if (!point_in(nb_canvas_board_rect(a->canvas), e->button.x, e->button.y)) return 0;
         pen_down(a, e->button.x, e->button.y);
         return 1;
     case SDL_MOUSEMOTION:
         if (a->drawing) pen_to(a, e->motion.x, e->motion.y);
-        else if (!nb_ui_captures_mouse(a->ui)) cursor_to(a, e->motion.x, e->motion.y);
+        else if (!over_ui(a, e->motion.x, e->motion.y)) cursor_to(a, e->motion.x, e->motion.y);
         return a->drawing;
     case SDL_MOUSEBUTTONUP:
         if (e->button.button != SDL_BUTTON_LEFT || !a->drawing) return 0;
@@ -172,7 +181,9 @@ int nb_app_export_png(nb_app *a, char *path, size_t cap)
     if (nb_path_user_data_dir(dir, sizeof dir) < 0) nb_strlcpy(dir, "/tmp", sizeof dir);
     snprintf(path, cap, "%s/board-%04d%02d%02d-%02d%02d%02d.png", dir, tm.tm_year + 1900,
              tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
-    if (nb_export_png(a->board, path, &(nb_export_opts){ .width = 3840 }, err) < 0) {
+    static const int widths[] = { 1920, 3840, 7680 };
+    int w = widths[NB_CLAMP(a->export_res, 0, 2)];
+    if (nb_export_png(a->board, path, &(nb_export_opts){ .width = w }, err) < 0) {
         nb_app_logf(&a->app_log, "export failed: %s", err);
         return -1;
     }

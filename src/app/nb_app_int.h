@@ -79,7 +79,7 @@ typedef struct nb_app {
     int done;
     int frame;
     int win_w, win_h;                 /* renderer output size, pixels */
-    nb_rect canvas_area, panel_rect, status_rect;
+    nb_rect canvas_area, panel_rect, status_rect, toolbar_rect;
     uint64_t fps_t0;
     int fps_frames, fps;
 
@@ -95,6 +95,9 @@ typedef struct nb_app {
     nb_laser_point laser[NB_LASER_MAX];
     int laser_head, laser_count;
     int confirm_clear;
+    int custom_r, custom_g, custom_b;   /* the custom colour's sliders */
+    int export_res;                   /* 0: 1920, 1: 3840, 2: 7680 wide */
+    int host_only_clear;              /* hosting: only we may clear the board */
 
     /* boards on disk and replay */
     char file_path[1024];

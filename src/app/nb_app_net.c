@@ -51,7 +51,10 @@ int nb_app_host(nb_app *a, int port, char *err)
     /* A second netboard on the same machine hosts on the next free port instead of
      * failing: try a few before giving up. */
     for (int p = port; p < port + 10 && p <= 65535; p++) {
-        a->server = nb_server_start(&(nb_server_opts){ .port = p, .name = a->board_name }, err);
+        a->server = nb_server_start(&(nb_server_opts){ .port = p, .name = a->board_name,
+                                                       .host_token = a->settings_session,
+                                                       .allow_clear_from_host_only = a->host_only_clear },
+                                    err);
         if (a->server) {
             snprintf(a->server_port_text, sizeof a->server_port_text, "%d", p);
             nb_app_logf(&a->app_log, "hosting board \"%s\" on port %d", a->board_name, p);

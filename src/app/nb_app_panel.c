@@ -54,6 +54,27 @@ static void board_tab(nb_app *a)
             if (a->tool == NB_TOOL_ERASER || a->tool == NB_TOOL_LASER) a->tool = NB_TOOL_PEN;
         }
     }
+    /* A custom colour: three sliders and its own swatch. */
+    row(a, 4, (const int[]){ 34, 120, 120, -1 }, 0);
+    uint32_t custom = ((uint32_t)a->custom_r << 24) | ((uint32_t)a->custom_g << 16) |
+                      ((uint32_t)a->custom_b << 8) | 0xFFu;
+    if (nb_ui_swatch(a->ui, rgba(custom), custom == a->color) & NB_UI_RES_SUBMIT) a->color = custom;
+    int ch = 0;
+    ch |= nb_ui_slider_int(a->ui, &a->custom_r, 0, 255, "R %d");
+    ch |= nb_ui_slider_int(a->ui, &a->custom_g, 0, 255, "G %d");
+    ch |= nb_ui_slider_int(a->ui, &a->custom_b, 0, 255, "B %d");
+    if (ch & NB_UI_RES_CHANGE) {
+        a->color = ((uint32_t)a->custom_r << 24) | ((uint32_t)a->custom_g << 16) |
+                   ((uint32_t)a->custom_b << 8) | 0xFFu;
+        if (a->tool == NB_TOOL_ERASER || a->tool == NB_TOOL_LASER) a->tool = NB_TOOL_PEN;
+    }
+
+    static const int presets[] = { 2, 4, 8, 16, 32 };
+    static const char *const preset_names[] = { "Fine", "Medium", "Bold", "Thick", "Huge" };
+    row(a, 5, (const int[]){ 78, 78, 78, 78, -1 }, 0);
+    for (int i = 0; i < 5; i++)
+        if (nb_ui_button_ex(a->ui, preset_names[i], a->width == presets[i] ? NB_UI_OPT_ACCENT : 0) & NB_UI_RES_SUBMIT)
+            a->width = presets[i];
     row(a, 2, (const int[]){ 110, -1 }, 0);
     nb_ui_label(a->ui, "Width");
     nb_ui_slider_int(a->ui, &a->width, 1, 40, "%d");
@@ -70,11 +91,14 @@ static void board_tab(nb_app *a)
             a->confirm_clear = 0;
         }
     }
-    full_row(a);
-    if (nb_ui_button(a->ui, "Export PNG (3840x2160)") & NB_UI_RES_SUBMIT) {
+    row(a, 4, (const int[]){ 130, 80, 80, -1 }, 0);
+    if (nb_ui_button(a->ui, "Export PNG") & NB_UI_RES_SUBMIT) {
         char path[600];
         nb_app_export_png(a, path, sizeof path);
     }
+    nb_ui_radio(a->ui, "1080p", &a->export_res, 0);
+    nb_ui_radio(a->ui, "4K", &a->export_res, 1);
+    nb_ui_radio(a->ui, "8K", &a->export_res, 2);
 
     nb_ui_header(a->ui, "File");
     full_row(a);
@@ -167,6 +191,8 @@ static void server_tab(nb_app *a)
     } else if (nb_ui_button(a->ui, "Stop") & NB_UI_RES_SUBMIT) {
         nb_app_stop_hosting(a);
     }
+    full_row(a);
+    nb_ui_checkbox(a->ui, "Only I may clear the board (applies at Start)", &a->host_only_clear);
     full_row(a);
     if (a->server) {
         nb_server_status st;

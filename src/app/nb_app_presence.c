@@ -20,7 +20,7 @@ void nb_app_draw_cursors(nb_app *a)
         const nb_peer *p = &a->peers[i];
         if (!p->cursor_visible || p->author == a->sync.author || now - p->cursor_ms > CURSOR_STALE_MS) continue;
         dots[n++] = (nb_segment){ .x1 = p->x, .y1 = p->y, .x2 = p->x, .y2 = p->y,
-                                  .rgba = nb_app_peer_color(p->author), .width = 14 };
+                                  .rgba = nb_app_peer_color(p->author), .width = 22 };
     }
     if (n) nb_canvas_draw_overlay(a->canvas, a->ren, dots, n, 230, NULL);
 
@@ -47,7 +47,8 @@ void nb_app_presenter_toolbar(nb_app *a)
     static const char *const tools[NB_TOOL_COUNT] = { "Pen", "Marker", "Eraser", "Laser" };
     const nb_ui_theme *t = nb_ui_theme_get(a->ui);
     int w = (int)(860 * t->scale), h = (int)(64 * t->scale);
-    nb_ui_panel_begin(a->ui, "toolbar", (nb_rect){ (int)(12 * t->scale), (int)(12 * t->scale), w, h });
+    a->toolbar_rect = (nb_rect){ (int)(12 * t->scale), (int)(12 * t->scale), w, h };
+    nb_ui_panel_begin(a->ui, "toolbar", a->toolbar_rect);
     int widths[NB_TOOL_COUNT + NB_SETTINGS_PALETTE + 2];
     int k = 0;
     for (int i = 0; i < NB_TOOL_COUNT; i++) widths[k++] = 78;
