@@ -73,8 +73,8 @@ static int app_init(nb_app *a, int argc, char **argv)
     nb_app_log_init(&a->diag_log);
     nb_app_log_init(&a->app_log);
     a->tool = NB_TOOL_PEN;
-    a->color = a->settings.pen_rgba;
-    a->width = a->settings.pen_width;
+    a->color = a->opts.color ? a->opts.color : a->settings.pen_rgba;
+    a->width = a->opts.pen_width ? a->opts.pen_width : a->settings.pen_width;
     a->next_stroke = 1;
     a->tab = a->opts.tab[0] ? tab_from_name(a->opts.tab) : NB_TAB_BOARD;
     nb_strlcpy(a->name_text, a->opts.name[0] ? a->opts.name : a->settings.name, sizeof a->name_text);

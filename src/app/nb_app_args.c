@@ -83,6 +83,7 @@ void nb_app_print_usage(void)
            "  --size WxH           initial window size\n"
            "  --screenshot FILE    save a PNG of the window after --frames frames, then quit\n"
            "  --frames N           quit after N frames\n"
+           "  --color RRGGBB       pen colour;  --width N  pen width (1..40, 1/1000 of the height)\n"
            "  --drag X1,Y1,X2,Y2   scripted mouse drag in board fractions 0..1 (repeatable)\n"
            "  --tab NAME           open the panel on tab NAME (board, chat, server, client, diag)\n"
            "  --chat TEXT          send TEXT as chat once connected\n"
@@ -149,6 +150,20 @@ int nb_app_parse_args(int argc, char **argv, nb_app_opts *o, char *err)
         } else if (!strcmp(a, "--frames")) {
             if (parse_int(v, 1, 1000000, &o->frames) < 0) {
                 nb_set_error(err, "--frames '%s': must be a positive number", v);
+                return -1;
+            }
+        } else if (!strcmp(a, "--color")) {
+            char *end;
+            const char *hex = v[0] == '#' ? v + 1 : v;
+            unsigned long c = strtoul(hex, &end, 16);
+            if (strlen(hex) != 6 || *end) {
+                nb_set_error(err, "--color '%s': expected RRGGBB", v);
+                return -1;
+            }
+            o->color = ((uint32_t)c << 8) | 0xFFu;
+        } else if (!strcmp(a, "--width")) {
+            if (parse_int(v, 1, 40, &o->pen_width) < 0) {
+                nb_set_error(err, "--width '%s': must be 1..40", v);
                 return -1;
             }
         } else if (!strcmp(a, "--drag")) {

@@ -17,6 +17,8 @@ typedef struct nb_app_opts {
     char board_name[65];
     int no_announce;
     int overlay;               /* start with the diagnostics overlay (F3) on */
+    uint32_t color;            /* pen colour 0xRRGGBBAA; 0: from settings */
+    int pen_width;             /* 1/1000 of the board height; 0: from settings */
     int fullscreen;
     int width, height;         /* initial window size; 0: from settings or 1280x720 */
     /* test hooks: scripted input and a screenshot after N frames */
