@@ -177,6 +177,15 @@ static int append_frame(nb_client *c, nb_bytes *b, const nb_frame *f)
     return nb_bytes_append(b, tmp, (size_t)n);
 }
 
+/* A control frame the net thread writes itself (H, P, Q): counted like the others. */
+static void append_control(nb_client *c, conn *l, const nb_frame *f)
+{
+    if (append_frame(c, &l->wbuf, f) != 0) return;
+    pthread_mutex_lock(&c->lock);
+    c->st.frames_out++;
+    pthread_mutex_unlock(&c->lock);
+}
+
 typedef struct { nb_client *c; conn *l; } shaper_ctx;
 
 /* The shaper releases a frame: onto the wire buffer (1 = stop, the buffer is full). */
@@ -290,7 +299,7 @@ static int on_frame(nb_client *c, conn *l, const nb_frame *f)
         return 0;
     case NB_FT_PING: {
         nb_frame q = { .type = NB_FT_PONG, .u.token = f->u.token };
-        append_frame(c, &l->wbuf, &q);
+        append_control(c, l, &q);
         return 0;
     }
     default: break;
@@ -390,6 +399,9 @@ static int start_link(nb_client *c, conn *l)
         return -1;
     }
     pthread_mutex_lock(&c->lock);
+    c->st.frames_out++;
+    pthread_mutex_unlock(&c->lock);
+    pthread_mutex_lock(&c->lock);
     c->st.fd = l->fd;
     pthread_mutex_unlock(&c->lock);
     return 0;
@@ -414,7 +426,7 @@ static int on_timers(nb_client *c, conn *l, uint64_t now)
     }
     if (l->welcomed && now >= l->next_ping) {
         nb_frame p = { .type = NB_FT_PING, .u.token = nb_time_ns() };
-        append_frame(c, &l->wbuf, &p);
+        append_control(c, l, &p);
         l->next_ping = now + (uint64_t)c->o.ping_interval_ms;
     }
     return 0;
