@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #ifndef NETBOARD_EXE
 #error "NETBOARD_EXE must name the built binary"
@@ -27,8 +28,8 @@ static int run_app(const char *png, const char *extra, int port)
 {
     char cmd[2048];
     snprintf(cmd, sizeof cmd,
-             "timeout 60 %s --size %dx%d --port %d --no-announce --name smoke --screenshot %s "
-             "--frames 40 %s > /dev/null 2>&1",
+             "timeout 60 %s --size %dx%d --port %d --no-announce --name smoke --color 000000 "
+             "--width 4 --screenshot %s --frames 40 %s > /dev/null 2>&1",
              NETBOARD_EXE, WIN_W, WIN_H, port, png, extra);
     int st = system(cmd);
     return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
@@ -87,6 +88,11 @@ static void test_stroke_and_panel(void **state)
     snprintf(with, sizeof with, "/tmp/nb_smoke_%d_stroke.png", (int)getpid());
     snprintf(without, sizeof without, "/tmp/nb_smoke_%d_blank.png", (int)getpid());
     int port = 40000 + (int)(getpid() % 20000);
+    /* The user's saved settings must not leak in (nor ours out). */
+    char home[] = "/tmp/nb_smoke_home_XXXXXX";
+    assert_non_null(mkdtemp(home));
+    setenv("XDG_CONFIG_HOME", home, 1);
+    setenv("XDG_DATA_HOME", home, 1);
     assert_int_equal(run_app(with, "--drag 0.1,0.5,0.9,0.5", port), 0);
     assert_int_equal(run_app(without, "", port + 1), 0);
 
@@ -123,6 +129,9 @@ static void test_stroke_and_panel(void **state)
     SDL_FreeSurface(b);
     remove(with);
     remove(without);
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", home);
+    assert_int_equal(system(cmd), 0);
 }
 
 int main(void)
