@@ -1,4 +1,5 @@
-/* nb_serve.c — `netboard serve [--port N] [--bind ADDR] [--name NAME] [--max-clients N]`:
+/* nb_serve.c — `netboard serve [--port N] [--bind ADDR] [--name NAME] [--max-clients N]
+ * [--journal FILE]`:
  * starts the relay, logs a status line every 10 s, stops cleanly on SIGINT/SIGTERM. The
  * signal handler only writes one byte into a self-pipe; the main thread waits on it. */
 #include "nb_serve.h"
@@ -18,10 +19,15 @@
 
 static const char usage[] =
     "usage: netboard serve [--port N] [--bind ADDR] [--name NAME] [--max-clients N]\n"
+    "                      [--journal FILE] [--peer-timeout-ms MS]\n"
     "  --port N          TCP port (default 49001)\n"
     "  --bind ADDR       address to listen on (default \"::\", IPv4 and IPv6)\n"
     "  --name NAME       board name shown to clients (default \"netboard\")\n"
-    "  --max-clients N   joined peers at once, 1..4096 (default 64)\n";
+    "  --max-clients N   joined peers at once, 1..4096 (default 64)\n"
+    "  --journal FILE    keep the board in FILE: every change is appended (synced within\n"
+    "                    50 ms) and replayed on start, so a crash or restart loses nothing\n"
+    "  --peer-timeout-ms MS  drop a peer that vanished without closing (keepalive +\n"
+    "                    TCP_USER_TIMEOUT) after about MS, 1000..600000 (default 20000)\n";
 
 static int sig_pipe[2] = { -1, -1 };
 
@@ -56,7 +62,8 @@ int nb_serve_parse(int argc, char **argv, nb_server_opts *o, char *err)
         key[klen] = '\0';
         if (!strcmp(key, "--help") || !strcmp(key, "-h")) return 1;
         int takes = !strcmp(key, "--port") || !strcmp(key, "--bind") || !strcmp(key, "--name") ||
-                    !strcmp(key, "--max-clients");
+                    !strcmp(key, "--max-clients") || !strcmp(key, "--journal") ||
+                    !strcmp(key, "--peer-timeout-ms");
         if (!takes) {
             nb_set_error(err, "unknown argument '%s'", a);
             return -1;
@@ -81,6 +88,17 @@ int nb_serve_parse(int argc, char **argv, nb_server_opts *o, char *err)
             }
         } else if (!strcmp(key, "--bind")) {
             o->bind = val;
+        } else if (!strcmp(key, "--peer-timeout-ms")) {
+            if (parse_int(val, 1000, 600000, &o->user_timeout_ms) != 0) {
+                nb_set_error(err, "--peer-timeout-ms: '%s' is not 1000..600000", val);
+                return -1;
+            }
+        } else if (!strcmp(key, "--journal")) {
+            if (!*val) {
+                nb_set_error(err, "--journal needs a file name");
+                return -1;
+            }
+            o->journal_path = val;
         } else {
             if (!*val || strlen(val) > NB_BOARD_NAME_MAX) {
                 nb_set_error(err, "--name: 1..%d bytes", NB_BOARD_NAME_MAX);

@@ -12,6 +12,8 @@
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <unistd.h>
 
 #include "nb_log.h"
@@ -26,6 +28,7 @@
 #define TICK_MS 100          /* deadlines */
 #define RATE_MS 1000         /* per-client rates */
 #define DEFAULT_RAW_DETECT_MS 250
+#define DEFAULT_USER_TIMEOUT_MS 20000
 /* Sockets beyond the joined-client limit still get a chance to be told "server full";
  * past this many open sockets new ones are closed on arrival. */
 #define EXTRA_SOCKETS 64
@@ -307,6 +310,9 @@ static void *io_main(void *arg)
                     nb_server_mark_dirty(s, c);
             }
         }
+        /* on disk (page cache) before any peer is sent it: a killed server has every
+         * frame it relayed (nb_journal.h) */
+        if (s->journal) nb_journal_flush(s->journal);
         now = nb_time_ms();
         if (now >= next_tick) {
             int rates = now >= next_rates;
@@ -326,6 +332,18 @@ static void *io_main(void *arg)
 }
 
 /* ---- accept thread ------------------------------------------------------------- */
+
+/* A peer that vanishes without FIN (Wi-Fi gone, cable cut) is dropped within about
+ * user_timeout_ms: keepalive probes start after a third of it when the link is idle, and
+ * TCP_USER_TIMEOUT bounds both unanswered probes and unacknowledged data. */
+static void set_liveness(int fd, int user_timeout_ms)
+{
+    int idle = NB_MAX(1, user_timeout_ms / 3000), intvl = NB_MAX(1, user_timeout_ms / 6000);
+    unsigned int uto = (unsigned int)user_timeout_ms;
+    nb_sock_set_keepalive(fd, idle, intvl, 4, NULL);
+    if (setsockopt(fd, IPPROTO_TCP, TCP_USER_TIMEOUT, &uto, sizeof uto) != 0)
+        nb_debug("server: TCP_USER_TIMEOUT: %s", strerror(errno));
+}
 
 static void *accept_main(void *arg)
 {
@@ -350,7 +368,7 @@ static void *accept_main(void *arg)
                 break;
             }
             nb_sock_set_nodelay(fd, 1, NULL);
-            nb_sock_set_keepalive(fd, 30, 5, 3, NULL);
+            set_liveness(fd, s->opts.user_timeout_ms);
             if (write(s->handoff[1], &fd, sizeof fd) != (ssize_t)sizeof fd) {
                 nb_warn("server: hand-off full, closing new connection");
                 close(fd);
@@ -379,6 +397,7 @@ static void destroy(nb_server *s)
     int fds[] = { s->listen_fd, s->stop_fd, s->epoll_fd, s->handoff[0], s->handoff[1] };
     for (size_t i = 0; i < NB_ARRAY_LEN(fds); i++)
         if (fds[i] >= 0) close(fds[i]);
+    nb_journal_close(s->journal);
     free(s->conns);
     free(s->sessions);
     nb_buf_free(&s->history);
@@ -403,12 +422,17 @@ nb_server *nb_server_start(const nb_server_opts *opts, char *err)
     if (o->handshake_timeout_ms <= 0) o->handshake_timeout_ms = DEFAULT_HANDSHAKE_MS;
     if (o->raw_detect_ms <= 0) o->raw_detect_ms = DEFAULT_RAW_DETECT_MS;
     nb_strlcpy(s->board_name, o->name && *o->name ? o->name : "netboard", sizeof s->board_name);
+    if (o->user_timeout_ms <= 0) o->user_timeout_ms = DEFAULT_USER_TIMEOUT_MS;
     o->name = NULL;   /* not kept: the caller's string may go away */
     o->bind = NULL;
+    o->journal_path = NULL;
     NB_ASSERT(o->port > 0 && o->port <= 65535);
     s->listen_fd = s->stop_fd = s->epoll_fd = s->handoff[0] = s->handoff[1] = -1;
     pthread_mutex_init(&s->lock, NULL);
 
+    if (opts && opts->journal_path && *opts->journal_path &&
+        nb_server_journal_open(s, opts->journal_path, err) != 0)
+        goto fail;
     s->listen_fd = nb_sock_listen(opts ? opts->bind : NULL, o->ephemeral ? 0 : o->port, 0, err);
     if (s->listen_fd < 0) goto fail;
     s->port = nb_sock_local_port(s->listen_fd);

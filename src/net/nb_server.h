@@ -45,6 +45,9 @@ typedef struct nb_server_opts {
     uint64_t host_token;       /* the host's session token; 0 → the first session to say H */
     int handshake_timeout_ms;  /* no complete hello in time → closed; 0 → 10000 */
     int raw_detect_ms;         /* silent this long after connecting → raw peer; 0 → 250 */
+    const char *journal_path;  /* NULL/"" → no journal; else the board and its sessions are
+                                  appended there, replayed on start (nb_journal.h) */
+    int user_timeout_ms;       /* TCP_USER_TIMEOUT + keepalive bound on a vanished peer; 0 → 20000 */
 } nb_server_opts;
 
 typedef enum { NB_PEER_BOARD = 0, NB_PEER_RAW = 1 } nb_peer_kind;

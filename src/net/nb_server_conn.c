@@ -173,16 +173,10 @@ static int session_for(nb_server *s, uint64_t token, uint32_t *out)
                 *out = i;
                 return 0;
             }
-    if (s->nsessions >= MAX_AUTHORS) return -1;
-    if (s->nsessions == s->sessions_cap) {
-        uint32_t cap = s->sessions_cap ? s->sessions_cap * 2 : 64;
-        session *p = realloc(s->sessions, cap * sizeof *p);
-        if (!p) return -1;
-        s->sessions = p;
-        s->sessions_cap = cap;
-    }
-    s->sessions[s->nsessions] = (session){ .token = token };
-    *out = s->nsessions++;
+    if (s->nsessions >= MAX_AUTHORS || nb_server_sessions_reserve(s, s->nsessions + 1) != 0)
+        return -1;
+    *out = s->nsessions - 1;
+    s->sessions[*out].token = token;
     return 0;
 }
 
@@ -307,6 +301,7 @@ static void board_change(nb_server *s, conn *c, const nb_frame *f)
         s->history_frames++;
         if (f->type == NB_FT_SEGMENT) s->segments++;
     }
+    nb_server_journal_change(s, c, f, s->enc, n);
     s->sessions[c->session].held++;
     relay_encoded(s, c, n);
 }

@@ -6,6 +6,7 @@
 
 #include <pthread.h>
 
+#include "nb_journal.h"
 #include "nb_server.h"
 
 /* A byte buffer with a consumed prefix: data [off, len) is still to be sent. */
@@ -76,6 +77,7 @@ struct nb_server {
     nb_buf history;               /* encoded frames; off is always 0 */
     uint32_t history_frames, segments;
     /* ---- I/O thread only ---- */
+    nb_journal *journal;          /* NULL without journal_path; opened before the threads */
     session *sessions;
     uint32_t nsessions, sessions_cap;
     uint16_t host_author;         /* 0 until known */
@@ -102,5 +104,14 @@ void nb_server_kill(nb_server *s, conn *c, const char *why);  /* close at end of
  * when over out_limit. */
 void nb_server_send(nb_server *s, conn *c, const void *data, size_t n, uint32_t frames);
 void nb_conn_batch_flush(nb_server *s);
+/* Grow the session table to hold n entries (new ones anonymous). 0 / -1. */
+int nb_server_sessions_reserve(nb_server *s, uint32_t n);
+
+/* nb_server_journal.c: the board's durability (no-ops without a journal). */
+int nb_server_journal_open(nb_server *s, const char *path, char *err);   /* replays it */
+/* Record an accepted board change (enc[0..n), author rewritten) before c's held count
+ * is incremented; a C compacts the journal. */
+void nb_server_journal_change(nb_server *s, const conn *c, const nb_frame *f,
+                              const uint8_t *enc, size_t n);
 
 #endif
