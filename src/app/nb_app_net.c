@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "nb_log.h"
+#include "nb_path.h"
 #include "nb_time.h"
 
 const char *nb_app_peer_name(nb_app *a, uint16_t author)
@@ -49,11 +50,16 @@ static void peer_remove(nb_app *a, uint16_t author)
 int nb_app_host(nb_app *a, int port, char *err)
 {
     /* A second netboard on the same machine hosts on the next free port instead of
-     * failing: try a few before giving up. */
+     * failing: try a few before giving up. The board is journaled per port under
+     * $XDG_DATA_HOME/netboard/, so a crash or a restart of the app loses nothing. */
+    char dir[512], journal[600];
+    int have_dir = nb_path_user_data_dir(dir, sizeof dir) == 0;
     for (int p = port; p < port + 10 && p <= 65535; p++) {
+        snprintf(journal, sizeof journal, "%s/board-%d.nbj", dir, p);
         a->server = nb_server_start(&(nb_server_opts){ .port = p, .name = a->board_name,
                                                        .host_token = a->settings_session,
-                                                       .allow_clear_from_host_only = a->host_only_clear },
+                                                       .allow_clear_from_host_only = a->host_only_clear,
+                                                       .journal_path = have_dir ? journal : NULL },
                                     err);
         if (a->server) {
             snprintf(a->server_port_text, sizeof a->server_port_text, "%d", p);

@@ -3,6 +3,7 @@
  * starts the relay, logs a status line every 10 s, stops cleanly on SIGINT/SIGTERM. The
  * signal handler only writes one byte into a self-pipe; the main thread waits on it. */
 #include "nb_serve.h"
+#include "nb_discover.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -19,7 +20,7 @@
 
 static const char usage[] =
     "usage: netboard serve [--port N] [--bind ADDR] [--name NAME] [--max-clients N]\n"
-    "                      [--journal FILE] [--peer-timeout-ms MS]\n"
+    "                      [--journal FILE] [--peer-timeout-ms MS] [--no-announce]\n"
     "  --port N          TCP port (default 49001)\n"
     "  --bind ADDR       address to listen on (default \"::\", IPv4 and IPv6)\n"
     "  --name NAME       board name shown to clients (default \"netboard\")\n"
@@ -30,6 +31,9 @@ static const char usage[] =
     "                    TCP_USER_TIMEOUT) after about MS, 1000..600000 (default 20000)\n";
 
 static int sig_pipe[2] = { -1, -1 };
+/* --no-announce: kept beside the server options because LAN discovery is not the
+ * relay's business; serve runs once per process. */
+static int serve_announce = 1;
 
 static void on_signal(int sig)
 {
@@ -61,6 +65,10 @@ int nb_serve_parse(int argc, char **argv, nb_server_opts *o, char *err)
         memcpy(key, a, klen);
         key[klen] = '\0';
         if (!strcmp(key, "--help") || !strcmp(key, "-h")) return 1;
+        if (!strcmp(key, "--no-announce")) {
+            serve_announce = 0;
+            continue;
+        }
         int takes = !strcmp(key, "--port") || !strcmp(key, "--bind") || !strcmp(key, "--name") ||
                     !strcmp(key, "--max-clients") || !strcmp(key, "--journal") ||
                     !strcmp(key, "--peer-timeout-ms");
@@ -150,9 +158,25 @@ int nb_serve_main(int argc, char **argv)
         status = 1;
         goto done;
     }
-    for (;;) {
+    /* Announce the board on the LAN (optional: a failure is logged, serving goes on). */
+    nb_discover *disc = NULL;
+    if (serve_announce) {
+        disc = nb_discover_start(&(nb_discover_opts){ .flags = NB_DISCOVER_NO_LISTEN,
+                                                      .iface = getenv("NETBOARD_LAN_IFACE") }, err);
+        if (!disc) nb_warn("serve: LAN discovery off: %s", err);
+    }
+    for (int tick = 1;; tick++) {
         struct pollfd p = { .fd = sig_pipe[0], .events = POLLIN };
-        int n = poll(&p, 1, STATUS_EVERY_MS);
+        int n = poll(&p, 1, 1000);
+        if (disc) {
+            nb_server_status st;
+            nb_server_status_get(s, &st);
+            nb_announce ann = { .port = (uint16_t)st.port, .peers = (uint16_t)st.clients };
+            nb_strlcpy(ann.board, opts.name ? opts.name : "netboard", sizeof ann.board);
+            nb_strlcpy(ann.host, "netboard serve", sizeof ann.host);
+            nb_discover_set_announce(disc, &ann, NULL);
+        }
+        if (n == 0 && tick * 1000 % STATUS_EVERY_MS != 0) continue;
         if (n > 0) {
             unsigned char sig = 0;
             if (read(sig_pipe[0], &sig, 1) == 1)
@@ -168,6 +192,7 @@ int nb_serve_main(int argc, char **argv)
             nb_info("serve: %s", line);
         }
     }
+    nb_discover_stop(disc);
     nb_server_stop(s);
 done:
     sigaction(SIGINT, &old_int, NULL);

@@ -239,6 +239,10 @@ static void on_hello(nb_server *s, conn *c, const nb_frame *f)
     }
     c->hist_off = 0;
     c->hist_end = s->history.len;
+    /* W and the history replay bypass nb_server_send (they go out from `pre` and by
+     * offset), so they are counted here: status must match what the client decodes. */
+    c->frames_out += 1 + (uint64_t)s->history_frames;
+    s->frames_out += 1 + (uint64_t)s->history_frames;
     for (int i = 0; i < s->nconns; i++) {
         conn *o = s->conns[i];
         if (o == c || !o->joined || o->state == CONN_LINGER || o->state == CONN_DEAD) continue;
