@@ -49,6 +49,13 @@ typedef struct nb_peer {
     uint64_t cursor_ms;
 } nb_peer;
 
+/* Frames per second in+out of one relay client, for the Server tab's sparklines. */
+typedef struct nb_app_srv_rate {
+    uint16_t author;
+    uint64_t last_total;              /* frames in+out at the previous sample */
+    nb_rate rate;
+} nb_app_srv_rate;
+
 /* The live diagnostics overlay's state (nb_app_overlay.c). */
 typedef struct nb_app_overlay {
     int on;
@@ -109,6 +116,8 @@ typedef struct nb_app {
 
     /* network: the in-app server (when hosting) and the board connection */
     nb_server *server;
+    nb_app_srv_rate srv_rates[NB_SERVER_STATUS_CLIENTS];
+    int n_srv_rates;
     nb_client *client;
     nb_boardsync sync;                /* keeps a->board equal to the relay's */
     uint64_t settings_session;        /* our session token, kept across re-joins */

@@ -10,6 +10,7 @@
 
 #include "nb_diag.h"
 #include "nb_proto.h"
+#include "nb_time.h"
 #include "nb_view.h"
 
 static const char *const tab_names[NB_TAB_COUNT] = { "Board", "Chat", "Server", "Client",
@@ -171,6 +172,42 @@ static void chat_tab(nb_app *a)
 
 /* ---- Server ------------------------------------------------------------------------ */
 
+/* Per-client rates, fed from the status totals each frame; a client not seen again
+ * (left) is dropped from the table. */
+static nb_app_srv_rate *srv_rate(nb_app *a, uint16_t author, uint64_t total, uint64_t now)
+{
+    for (int i = 0; i < a->n_srv_rates; i++) {
+        nb_app_srv_rate *r = &a->srv_rates[i];
+        if (r->author != author) continue;
+        if (total > r->last_total) nb_rate_add(&r->rate, now, total - r->last_total, 0);
+        r->last_total = total;
+        return r;
+    }
+    if (a->n_srv_rates == NB_SERVER_STATUS_CLIENTS) return NULL;
+    nb_app_srv_rate *r = &a->srv_rates[a->n_srv_rates++];
+    memset(r, 0, sizeof *r);
+    r->author = author;
+    r->last_total = total;
+    return r;
+}
+
+/* A 60-second sparkline of frames/s in the next layout cell. */
+static void sparkline(nb_app *a, const nb_rate *r, uint64_t now)
+{
+    float v[60], max = 1.0f;
+    nb_rate_series(r, now, v);
+    for (int i = 0; i < 60; i++) max = NB_MAX(max, v[i]);
+    nb_rect cell = nb_ui_layout_next(a->ui);
+    nb_ui_draw_rect(a->ui, cell, (nb_color){ 0x18, 0x1A, 0x1F, 0xFF });
+    float bw = (float)cell.w / 60.0f;
+    for (int i = 0; i < 60; i++) {
+        int h = (int)((float)(cell.h - 4) * v[i] / max + 0.5f);
+        if (h <= 0) continue;
+        nb_rect bar = { cell.x + (int)(bw * (float)i), cell.y + cell.h - 2 - h, NB_MAX(1, (int)bw - 1), h };
+        nb_ui_draw_rect(a->ui, bar, (nb_color){ 0x4F, 0xC3, 0xF7, 0xFF });
+    }
+}
+
 static void server_tab(nb_app *a)
 {
     nb_ui_header(a->ui, "In-app relay server");
@@ -208,11 +245,25 @@ static void server_tab(nb_app *a)
         nb_ui_header(a->ui, "Clients");
         full_row(a);
         int shown = NB_MIN(st.clients, NB_SERVER_STATUS_CLIENTS);
+        uint64_t now = nb_time_ms();
+        nb_app_srv_rate keep[NB_SERVER_STATUS_CLIENTS];
+        int kept = 0;
+        labelf(a, NB_UI_OPT_DIM, "frames/s in/out, and the last 60 s");
         for (int i = 0; i < shown; i++) {
             const nb_server_client_status *c = &st.client[i];
-            labelf(a, NB_UI_OPT_MONO, "#%-3u %-14.14s %-21s %4u/%4u f/s", c->author, c->name,
-                   c->addr, c->fps_in, c->fps_out);
+            nb_app_srv_rate *r = srv_rate(a, c->author, c->frames_in + c->frames_out, now);
+            row(a, 2, (const int[]){ -130, -1 }, 0);
+            labelf(a, NB_UI_OPT_MONO, "#%-3u %-10.10s %4u/%-4u", c->author, c->name, c->fps_in, c->fps_out);
+            if (r) {
+                sparkline(a, &r->rate, now);
+                keep[kept++] = *r;
+            } else {
+                nb_ui_label(a->ui, "");
+            }
         }
+        memcpy(a->srv_rates, keep, (size_t)kept * sizeof keep[0]);
+        a->n_srv_rates = kept;
+        full_row(a);
         if (!shown) labelf(a, NB_UI_OPT_DIM, "nobody yet");
     } else {
         labelf(a, NB_UI_OPT_DIM, "Not running. Start it to host a board others can join.");
