@@ -134,8 +134,69 @@ static void test_stroke_and_panel(void **state)
     assert_int_equal(system(cmd), 0);
 }
 
+/* Pixels close to an overlay colour (in: cyan, out: orange), anywhere in the window. */
+static int count_near(SDL_Surface *s, Uint32 rgb)
+{
+    int n = 0;
+    for (int y = 0; y < s->h; y++)
+        for (int x = 0; x < s->w; x++) {
+            Uint32 c = px(s, x, y);
+            int dr = (int)((c >> 16) & 0xFF) - (int)((rgb >> 16) & 0xFF);
+            int dg = (int)((c >> 8) & 0xFF) - (int)((rgb >> 8) & 0xFF);
+            int db = (int)(c & 0xFF) - (int)(rgb & 0xFF);
+            if (dr * dr + dg * dg + db * db < 30 * 30) n++;
+        }
+    return n;
+}
+
+/* The F3 overlay with real traffic: a host with --overlay while a second app joins and
+ * draws. Its graphs and inspector rows use the in (cyan) and out (orange) colours; with
+ * the overlay off those colours do not appear at all. */
+static void test_overlay_with_two_clients(void **state)
+{
+    (void)state;
+    if (!getenv("DISPLAY")) skip();
+#if defined(__SANITIZE_ADDRESS__)
+    setenv("ASAN_OPTIONS", "detect_leaks=0:abort_on_error=1", 1);
+#endif
+    char home[] = "/tmp/nb_smoke_home_XXXXXX";
+    assert_non_null(mkdtemp(home));
+    setenv("XDG_CONFIG_HOME", home, 1);
+    setenv("XDG_DATA_HOME", home, 1);
+    char on[300], off[300], cmd[2048];
+    snprintf(on, sizeof on, "%s/overlay_on.png", home);
+    snprintf(off, sizeof off, "%s/overlay_off.png", home);
+    int port = 20000 + (int)(getpid() % 15000);
+    /* The guest joins after the host is up (it retries until the host listens) and keeps
+     * drawing past the host's screenshot; both are bounded by timeout(1). */
+    snprintf(cmd, sizeof cmd,
+             "timeout 60 %s --join 127.0.0.1:%d --no-announce --name guest --frames 400 "
+             "--drag 0.1,0.1,0.9,0.9 --drag 0.1,0.9,0.9,0.1 >/dev/null 2>&1 & "
+             "timeout 60 %s --size %dx%d --port %d --no-announce --name host --overlay "
+             "--screenshot %s --frames 150 >/dev/null 2>&1; st=$?; wait; exit $st",
+             NETBOARD_EXE, port, NETBOARD_EXE, WIN_W, WIN_H, port, on);
+    int st = system(cmd);
+    assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    assert_int_equal(run_app(off, "", port + 1), 0);
+
+    SDL_Surface *a = IMG_Load(on), *b = IMG_Load(off);
+    assert_non_null(a);
+    assert_non_null(b);
+    int in_on = count_near(a, 0x50C8FF), out_on = count_near(a, 0xFFA640);
+    int in_off = count_near(b, 0x50C8FF), out_off = count_near(b, 0xFFA640);
+    assert_true(in_on > 200);
+    assert_true(out_on > 200);
+    assert_true(in_off < 20);
+    assert_true(out_off < 20);
+    SDL_FreeSurface(a);
+    SDL_FreeSurface(b);
+    snprintf(cmd, sizeof cmd, "rm -rf %s", home);
+    assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
-    const struct CMUnitTest tests[] = { cmocka_unit_test(test_stroke_and_panel) };
+    const struct CMUnitTest tests[] = { cmocka_unit_test(test_stroke_and_panel),
+                                        cmocka_unit_test(test_overlay_with_two_clients) };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
