@@ -39,12 +39,14 @@ static void seed(const char *kind, const uint8_t *b, size_t n)
         nb_fuzz_journal(b, n);
 }
 
+/* Each entry is one captured file, written as several literals (parenthesised so the
+ * concatenation is visibly meant). */
 static const char *const NETSTAT[] = {
-    "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n"
+    ("  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n"
     "   0: 00000000:07E8 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 174 1 00000000123d4ff6 100 0 0 10 0\n"
-    "   2: 0100007F:BF69 0100007F:C350 01 0000002A:00000007 01:00000014 00000000  1000        0 424242 1 0000000000000000 20 4 30 10 -1\n",
-    "  sl  local_address                         remote_address                        st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n"
-    "   1: 0000000000000000FFFF00000100007F:BF69 0000000000000000FFFF00000100007F:D431 01 00000000:00000000 00:00000000 00000000  1000        0 5002 1 0000000000000000 20 4 30 10 -1\n",
+    "   2: 0100007F:BF69 0100007F:C350 01 0000002A:00000007 01:00000014 00000000  1000        0 424242 1 0000000000000000 20 4 30 10 -1\n"),
+    ("  sl  local_address                         remote_address                        st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n"
+    "   1: 0000000000000000FFFF00000100007F:BF69 0000000000000000FFFF00000100007F:D431 01 00000000:00000000 00:00000000 00000000  1000        0 5002 1 0000000000000000 20 4 30 10 -1\n"),
     "header\n   0: 0100007F:BF69 0100007F\n   1: zz:zz 00:00 FF\n\n\n   2: 0100007F:FFFFFFFF 0100007F:0 0B",
 };
 
