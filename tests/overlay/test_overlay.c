@@ -222,7 +222,7 @@ static void test_renders_overlay(void **state)
     assert_true(count_near(f, AREA, nb_overlay_color_in, 8) > 2000);
     assert_true(count_near(f, AREA, nb_overlay_color_out, 8) > 2000);
     /* The hex dump of the selected frame: the type byte in magenta, fields in white. */
-    nb_rect t;
+    nb_rect t = { 0, 0, 0, 0 };
     assert_true(find_text(f->ui, "0000", &t));
     nb_rect hexrow = { t.x, t.y, AREA.x + AREA.w - t.x, t.h };
     assert_true(count_near(f, hexrow, nb_overlay_role_color(NB_INSPECT_TYPE), 30) > 20);
@@ -246,7 +246,7 @@ static void test_select_rows(void **state)
     f->selected = 0;
     frame(f);
     /* Row 4 from the top is the F chat frame (newest first: U, 6 S, then K Q P V F). */
-    nb_rect t;
+    nb_rect t = { 0, 0, 0, 0 };
     const nb_capture_entry *fe = NULL;
     for (size_t i = 0; i < f->d.capture_len; i++)
         if (f->entries[i].type == 'F') fe = &f->entries[i];
@@ -272,7 +272,7 @@ static void test_sliders_and_empty(void **state)
 {
     fixture *f = *state;
     frame(f);
-    nb_rect t;
+    nb_rect t = { 0, 0, 0, 0 };
     assert_true(find_text(f->ui, "+250 ms", &t));
     /* Click near the left end of the delay slider: the value drops and CHANGE is reported. */
     click(f, t.x - 60, t.y + t.h / 2);
