@@ -9,10 +9,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "nb_boardfile.h"
+#include "nb_file.h"
 #include "nb_path.h"
 #include "nb_time.h"
 
@@ -65,23 +65,14 @@ static nb_board *load_board(const char *path, char *name, size_t name_cap, char 
     nb_board *b = NULL;
     uint8_t *data = NULL;
     nb_boardfile_reader r;
+    size_t len = 0;
     int opened = 0;
-    FILE *fp = fopen(path, "rb");
-    if (!fp) {
-        nb_set_error(err, "%s: %s", path, strerror(errno));
-        return NULL;
-    }
-    struct stat st;
-    if (fstat(fileno(fp), &st) < 0 || st.st_size <= 0 || (uint64_t)st.st_size > FILE_MAX) {
+    if (nb_read_file(path, FILE_MAX, &data, &len, err) < 0) return NULL;
+    if (len == 0) {
         nb_set_error(err, "%s: not a board file (size)", path);
         goto fail;
     }
-    data = malloc((size_t)st.st_size);
-    if (!data || fread(data, 1, (size_t)st.st_size, fp) != (size_t)st.st_size) {
-        nb_set_error(err, "%s: cannot read", path);
-        goto fail;
-    }
-    if (nb_boardfile_open(&r, data, (size_t)st.st_size, err) != 0) goto fail;
+    if (nb_boardfile_open(&r, data, len, err) != 0) goto fail;
     opened = 1;
     b = nb_board_create(NULL);
     if (!b) goto fail;
@@ -99,13 +90,11 @@ static nb_board *load_board(const char *path, char *name, size_t name_cap, char 
     if (name) nb_strlcpy(name, r.name, name_cap);
     nb_boardfile_close(&r);
     free(data);
-    fclose(fp);
     return b;
 fail:
     if (opened) nb_boardfile_close(&r);
     nb_board_destroy(b);
     free(data);
-    fclose(fp);
     return NULL;
 }
 

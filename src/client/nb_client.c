@@ -33,14 +33,11 @@ struct nb_client {
     nb_client_opts o;              /* defaults filled in; host/name point below */
     char host[256];
     char name[NB_NAME_MAX + 1];
-    pthread_t thread;
-    int wake_fd;
-    nb_queue *events;
-    atomic_int stopping;
+    nb_worker w;                   /* net thread, events, wake fd, stopping; w.lock */
     atomic_uint shape_delay_ms, shape_rate_pps;
     atomic_size_t shaper_held;
 
-    pthread_mutex_t lock;          /* guards everything below */
+    /* w.lock guards everything below */
     nb_outbox outbox;
     nb_bytes eph;                  /* encoded chat / cursor / laser frames waiting */
     int linked;                    /* W received on the current connection */
@@ -91,6 +88,8 @@ void nb_client_event_free(nb_client_event *ev)
     ev->inline_text[0] = '\0';
 }
 
+static void free_event(void *ev) { nb_client_event_free(ev); }
+
 /* Copy text into the event: inline when short, else on the heap (cut to the inline size
  * if memory is short, rather than losing the event). */
 static void set_text(nb_client_event *ev, const char *text, size_t len)
@@ -111,7 +110,7 @@ static void set_text(nb_client_event *ev, const char *text, size_t len)
 static int push_event(nb_client *c, nb_client_event *ev)
 {
     if (ev->kind == NB_CLIENT_EV_FRAME) ev->u.frame.text = NULL;  /* re-pointed by drain */
-    if (nb_queue_push(c->events, ev, -1) != NB_QUEUE_OK) {
+    if (nb_queue_push(c->w.events, ev, -1) != NB_QUEUE_OK) {
         nb_client_event_free(ev);
         return -1;
     }
@@ -120,9 +119,9 @@ static int push_event(nb_client *c, nb_client_event *ev)
 
 static void push_state(nb_client *c, nb_client_state s, int retry_ms, const char *text)
 {
-    pthread_mutex_lock(&c->lock);
+    pthread_mutex_lock(&c->w.lock);
     c->st.state = (uint8_t)s;
-    pthread_mutex_unlock(&c->lock);
+    pthread_mutex_unlock(&c->w.lock);
     nb_client_event ev = { .kind = NB_CLIENT_EV_STATE };
     ev.u.state.state = (uint8_t)s;
     ev.u.state.retry_ms = retry_ms;
@@ -139,7 +138,7 @@ static void push_error(nb_client *c, const char *text)
 
 size_t nb_client_drain(nb_client *c, nb_client_event *out, size_t max)
 {
-    size_t n = nb_queue_drain_all(c->events, out, max);
+    size_t n = nb_queue_drain_all(c->w.events, out, max);
     for (size_t i = 0; i < n; i++) {
         nb_client_event *ev = &out[i];
         if (ev->kind == NB_CLIENT_EV_FRAME)
@@ -181,9 +180,9 @@ static int append_frame(nb_client *c, nb_bytes *b, const nb_frame *f)
 static void append_control(nb_client *c, conn *l, const nb_frame *f)
 {
     if (append_frame(c, &l->wbuf, f) != 0) return;
-    pthread_mutex_lock(&c->lock);
+    pthread_mutex_lock(&c->w.lock);
     c->st.frames_out++;
-    pthread_mutex_unlock(&c->lock);
+    pthread_mutex_unlock(&c->w.lock);
 }
 
 typedef struct { nb_client *c; conn *l; } shaper_ctx;
@@ -203,7 +202,7 @@ static int shaped_out(void *ud, const uint8_t *bytes, size_t len)
  * outbox entries not yet sent on this connection, while the buffer is not too full. */
 static void refill(nb_client *c, conn *l)
 {
-    pthread_mutex_lock(&c->lock);
+    pthread_mutex_lock(&c->w.lock);
     if (nb_bytes_pending(&c->eph) && nb_bytes_move(&l->wbuf, &c->eph) != 0)
         nb_warn("client: out of memory for the send buffer");
     nb_frame f;
@@ -228,7 +227,7 @@ static void refill(nb_client *c, conn *l)
     }
     atomic_store(&c->shaper_held, l->shaper ? nb_shaper_frames(l->shaper) : 0);
     c->st.outbox_resent = c->outbox.resent;
-    pthread_mutex_unlock(&c->lock);
+    pthread_mutex_unlock(&c->w.lock);
 }
 
 static void on_pong(nb_client *c, uint64_t token)
@@ -236,7 +235,7 @@ static void on_pong(nb_client *c, uint64_t token)
     uint64_t now = nb_time_ns();
     if (token > now || now - token > 60ull * 1000000000ull) return;   /* not ours */
     uint32_t us = (uint32_t)((now - token) / 1000);
-    pthread_mutex_lock(&c->lock);
+    pthread_mutex_lock(&c->w.lock);
     nb_client_stats *st = &c->st;
     st->rtt_last_us = us;
     if (!st->rtt_samples || us < st->rtt_min_us) st->rtt_min_us = us;
@@ -244,7 +243,7 @@ static void on_pong(nb_client *c, uint64_t token)
     st->rtt_samples++;
     c->rtt_sum_us += us;
     st->rtt_avg_us = (uint32_t)(c->rtt_sum_us / st->rtt_samples);
-    pthread_mutex_unlock(&c->lock);
+    pthread_mutex_unlock(&c->w.lock);
 }
 
 static void push_synced(nb_client *c)
@@ -257,7 +256,7 @@ static void on_welcome(nb_client *c, conn *l, const nb_frame *f)
 {
     l->welcomed = 1;
     l->history_left = f->u.welcome.history;
-    pthread_mutex_lock(&c->lock);
+    pthread_mutex_lock(&c->w.lock);
     size_t from = nb_outbox_resume(&c->outbox, f->u.welcome.held);
     size_t pending = nb_outbox_pending(&c->outbox);
     c->linked = 1;
@@ -265,7 +264,7 @@ static void on_welcome(nb_client *c, conn *l, const nb_frame *f)
     c->st.connects++;
     char addr[sizeof c->st.server_addr];
     memcpy(addr, c->st.server_addr, sizeof addr);
-    pthread_mutex_unlock(&c->lock);
+    pthread_mutex_unlock(&c->w.lock);
     nb_info("client: connected to %s as author %u, %zu frame(s) to (re)send",
             addr, f->u.welcome.author, pending);
     nb_client_event ev = { .kind = NB_CLIENT_EV_WELCOME };
@@ -313,7 +312,7 @@ static int on_frame(nb_client *c, conn *l, const nb_frame *f)
     set_text(&ev, f->text ? f->text : "", f->text ? f->text_len : 0);
     int rc = push_event(c, &ev);
     if (rc == 0 && last_of_history) push_synced(c);
-    return rc == 0 || atomic_load(&c->stopping) ? 0 : -1;
+    return rc == 0 || atomic_load(&c->w.stopping) ? 0 : -1;
 }
 
 /* Read what is there and decode it. -1 (reason filled) when the conn is gone. */
@@ -357,10 +356,10 @@ static int read_some(nb_client *c, conn *l)
             break;   /* defensive: a decoder that makes no progress must not spin */
         }
     }
-    pthread_mutex_lock(&c->lock);
+    pthread_mutex_lock(&c->w.lock);
     c->st.bytes_in += (uint64_t)r;
     c->st.frames_in += frames;
-    pthread_mutex_unlock(&c->lock);
+    pthread_mutex_unlock(&c->w.lock);
     return rc;
 }
 
@@ -372,9 +371,9 @@ static int write_some(nb_client *c, conn *l)
         nb_set_error(l->reason, "%s", err);
         return -1;
     }
-    pthread_mutex_lock(&c->lock);
+    pthread_mutex_lock(&c->w.lock);
     c->st.bytes_out += (uint64_t)w;
-    pthread_mutex_unlock(&c->lock);
+    pthread_mutex_unlock(&c->w.lock);
     return 0;
 }
 
@@ -383,9 +382,9 @@ static int start_link(nb_client *c, conn *l)
     char err[NB_ERR_LEN];
     nb_sock_result res;
     l->fd = nb_sock_connect(c->host, c->o.port, c->o.connect_timeout_ms, &res, err);
-    pthread_mutex_lock(&c->lock);
+    pthread_mutex_lock(&c->w.lock);
     nb_strlcpy(c->st.server_addr, res.addr, sizeof c->st.server_addr);
-    pthread_mutex_unlock(&c->lock);
+    pthread_mutex_unlock(&c->w.lock);
     if (l->fd < 0) {
         nb_set_error(l->reason, "%s", err);
         return -1;
@@ -398,12 +397,12 @@ static int start_link(nb_client *c, conn *l)
         nb_set_error(l->reason, "cannot build the hello frame");
         return -1;
     }
-    pthread_mutex_lock(&c->lock);
+    pthread_mutex_lock(&c->w.lock);
     c->st.frames_out++;
-    pthread_mutex_unlock(&c->lock);
-    pthread_mutex_lock(&c->lock);
+    pthread_mutex_unlock(&c->w.lock);
+    pthread_mutex_lock(&c->w.lock);
     c->st.fd = l->fd;
-    pthread_mutex_unlock(&c->lock);
+    pthread_mutex_unlock(&c->w.lock);
     return 0;
 }
 
@@ -440,13 +439,13 @@ static int run_link(nb_client *c, conn *l)
     nb_decoder_init(&l->dec, NB_DEC_EXPECT_SIGNATURE);
     l->t_start = l->last_rx = l->next_ping = nb_time_ms();
     if (start_link(c, l) != 0) goto done;
-    while (!atomic_load(&c->stopping)) {
+    while (!atomic_load(&c->w.stopping)) {
         if (l->welcomed) refill(c, l);
         uint64_t now = nb_time_ms();
         if (on_timers(c, l, now) != 0) break;
         struct pollfd p[2] = {
             { .fd = l->fd, .events = POLLIN | (nb_bytes_pending(&l->wbuf) ? POLLOUT : 0) },
-            { .fd = c->wake_fd, .events = POLLIN },
+            { .fd = c->w.wake_fd, .events = POLLIN },
         };
         int timeout = next_timeout(c, l, now);
         int shaped = l->shaper ? nb_shaper_next_deadline(l->shaper, now) : -1;
@@ -457,16 +456,16 @@ static int run_link(nb_client *c, conn *l)
             break;
         }
         if (n <= 0) continue;
-        if (p[1].revents) nb_wake_clear(c->wake_fd);
+        if (p[1].revents) nb_wake_clear(c->w.wake_fd);
         if ((p[0].revents & (POLLIN | POLLHUP | POLLERR)) && read_some(c, l) != 0) break;
         if ((p[0].revents & POLLOUT) && write_some(c, l) != 0) break;
     }
 done:
-    pthread_mutex_lock(&c->lock);
+    pthread_mutex_lock(&c->w.lock);
     c->linked = 0;
     c->st.fd = -1;
     nb_bytes_reset(&c->eph);        /* chat and cursors are not replayed on a new conn */
-    pthread_mutex_unlock(&c->lock);
+    pthread_mutex_unlock(&c->w.lock);
     if (l->fd >= 0) close(l->fd);
     nb_decoder_free(&l->dec);
     nb_bytes_free(&l->wbuf);
@@ -479,11 +478,11 @@ done:
 static void backoff_wait(nb_client *c, int ms)
 {
     uint64_t deadline = nb_time_ms() + (uint64_t)ms;
-    for (int rounds = 0; rounds < 10000 && !atomic_load(&c->stopping); rounds++) {
+    for (int rounds = 0; rounds < 10000 && !atomic_load(&c->w.stopping); rounds++) {
         uint64_t now = nb_time_ms();
         if (now >= deadline) break;
-        struct pollfd p = { .fd = c->wake_fd, .events = POLLIN };
-        if (poll(&p, 1, (int)(deadline - now)) > 0) nb_wake_clear(c->wake_fd);
+        struct pollfd p = { .fd = c->w.wake_fd, .events = POLLIN };
+        if (poll(&p, 1, (int)(deadline - now)) > 0) nb_wake_clear(c->w.wake_fd);
     }
 }
 
@@ -498,10 +497,10 @@ static void *net_main(void *arg)
         push_error(c, "client: out of memory");
         return NULL;
     }
-    while (!atomic_load(&c->stopping)) {
+    while (!atomic_load(&c->w.stopping)) {
         push_state(c, NB_CLIENT_CONNECTING, 0, where);
         if (run_link(c, l)) backoff = c->o.backoff_min_ms;
-        if (atomic_load(&c->stopping)) break;
+        if (atomic_load(&c->w.stopping)) break;
         nb_info("client: %s: %s; retrying in %d ms", where, l->reason, backoff);
         push_state(c, NB_CLIENT_DISCONNECTED, backoff, l->reason);
         backoff_wait(c, backoff);
@@ -530,13 +529,12 @@ nb_client *nb_client_start(const nb_client_opts *o, char *err)
         return NULL;
     }
     c->o = *o;
-    c->wake_fd = -1;
     nb_strlcpy(c->host, o->host && *o->host ? o->host : "127.0.0.1", sizeof c->host);
     const char *name = o->name ? o->name : "anonymous";
     if (strlen(name) > NB_NAME_MAX || !nb_utf8_valid(name, strlen(name))) {
         nb_set_error(err, "display name must be UTF-8 of at most %d bytes (got %zu bytes)",
                      NB_NAME_MAX, strlen(name));
-        goto fail_early;
+        goto fail;
     }
     nb_strlcpy(c->name, name, sizeof c->name);
     c->o.host = c->host;
@@ -559,25 +557,11 @@ nb_client *nb_client_start(const nb_client_opts *o, char *err)
     char where[300];
     snprintf(where, sizeof where, "%s:%d", c->host, c->o.port);
     nb_strlcpy(c->st.server_addr, where, sizeof c->st.server_addr);
-    pthread_mutex_init(&c->lock, NULL);
-    c->events = nb_queue_create(sizeof(nb_client_event), c->o.queue_capacity);
-    if (!c->events) {
-        nb_set_error(err, "client: out of memory for the event queue");
+    if (nb_worker_start(&c->w, sizeof(nb_client_event), c->o.queue_capacity, net_main, c,
+                        "client", err) < 0)
         goto fail;
-    }
-    c->wake_fd = nb_wake_open(err);
-    if (c->wake_fd < 0) goto fail;
-    int rc = pthread_create(&c->thread, NULL, net_main, c);
-    if (rc != 0) {
-        nb_set_error(err, "client: pthread_create: %s", strerror(rc));
-        goto fail;
-    }
     return c;
 fail:
-    if (c->wake_fd >= 0) close(c->wake_fd);
-    nb_queue_destroy(c->events);
-    pthread_mutex_destroy(&c->lock);
-fail_early:
     free(c);
     return NULL;
 }
@@ -585,18 +569,9 @@ fail_early:
 void nb_client_stop(nb_client *c)
 {
     if (!c) return;
-    atomic_store(&c->stopping, 1);
-    nb_wake_signal(c->wake_fd);
-    nb_queue_close(c->events);
-    pthread_join(c->thread, NULL);
-    nb_client_event evs[64];
-    for (size_t n; (n = nb_queue_drain_all(c->events, evs, NB_ARRAY_LEN(evs))) > 0;)
-        for (size_t i = 0; i < n; i++) nb_client_event_free(&evs[i]);
-    nb_queue_destroy(c->events);
-    close(c->wake_fd);
+    nb_worker_stop(&c->w, free_event);
     nb_outbox_free(&c->outbox);
     nb_bytes_free(&c->eph);
-    pthread_mutex_destroy(&c->lock);
     free(c);
 }
 
@@ -604,15 +579,15 @@ void nb_client_stop(nb_client *c)
 static int send_frame(nb_client *c, const nb_frame *f)
 {
     int rc = 0;
-    pthread_mutex_lock(&c->lock);
+    pthread_mutex_lock(&c->w.lock);
     if (nb_frame_changes_board(f)) {
         rc = nb_outbox_append(&c->outbox, f);
         c->st.outbox_len = c->outbox.len;
     } else if (c->linked && nb_bytes_pending(&c->eph) < c->o.send_buffer_max) {
         if (append_frame(c, &c->eph, f) == 0) c->st.frames_out++;
     }
-    pthread_mutex_unlock(&c->lock);
-    nb_wake_signal(c->wake_fd);
+    pthread_mutex_unlock(&c->w.lock);
+    nb_wake_signal(c->w.wake_fd);
     return rc;
 }
 
@@ -701,7 +676,7 @@ int nb_client_send_chat(nb_client *c, char framing, const char *text, char *err)
     }
     int rc = -1, n = nb_encode(&f, buf, need, err);
     if (n < 0) goto done;
-    pthread_mutex_lock(&c->lock);
+    pthread_mutex_lock(&c->w.lock);
     if (!c->linked) {
         nb_set_error(err, "not connected to the server; message not sent");
     } else if (nb_bytes_pending(&c->eph) + (size_t)n > c->o.send_buffer_max) {
@@ -714,8 +689,8 @@ int nb_client_send_chat(nb_client *c, char framing, const char *text, char *err)
         observe(c, NB_DIR_OUT, buf, (size_t)n);
         rc = 0;
     }
-    pthread_mutex_unlock(&c->lock);
-    if (rc == 0) nb_wake_signal(c->wake_fd);
+    pthread_mutex_unlock(&c->w.lock);
+    if (rc == 0) nb_wake_signal(c->w.wake_fd);
 done:
     free(buf);
     return rc;
@@ -725,7 +700,7 @@ void nb_client_set_shaping(nb_client *c, uint32_t delay_ms, uint32_t rate_pps)
 {
     atomic_store(&c->shape_delay_ms, delay_ms);
     atomic_store(&c->shape_rate_pps, rate_pps);
-    nb_wake_signal(c->wake_fd);
+    nb_wake_signal(c->w.wake_fd);
 }
 
 size_t nb_client_shaper_held(nb_client *c) { return atomic_load(&c->shaper_held); }
@@ -733,32 +708,32 @@ size_t nb_client_shaper_held(nb_client *c) { return atomic_load(&c->shaper_held)
 size_t nb_client_outbox_read(nb_client *c, size_t from, nb_frame *out, size_t max)
 {
     size_t n = 0;
-    pthread_mutex_lock(&c->lock);
+    pthread_mutex_lock(&c->w.lock);
     for (; n < max && from + n < c->outbox.len; n++) nb_outbox_get(&c->outbox, from + n, &out[n]);
-    pthread_mutex_unlock(&c->lock);
+    pthread_mutex_unlock(&c->w.lock);
     return n;
 }
 
 size_t nb_client_outbox_len(nb_client *c)
 {
-    pthread_mutex_lock(&c->lock);
+    pthread_mutex_lock(&c->w.lock);
     size_t n = c->outbox.len;
-    pthread_mutex_unlock(&c->lock);
+    pthread_mutex_unlock(&c->w.lock);
     return n;
 }
 
 void nb_client_get_stats(nb_client *c, nb_client_stats *out)
 {
-    pthread_mutex_lock(&c->lock);
+    pthread_mutex_lock(&c->w.lock);
     *out = c->st;
     out->outbox_len = c->outbox.len;
-    pthread_mutex_unlock(&c->lock);
+    pthread_mutex_unlock(&c->w.lock);
 }
 
 int nb_client_tcp_info(nb_client *c, struct tcp_info *out, int *sndbuf, int *rcvbuf, char *err)
 {
     int rc = -1;
-    pthread_mutex_lock(&c->lock);
+    pthread_mutex_lock(&c->w.lock);
     int fd = c->st.fd;     /* the net thread closes it only after clearing st.fd here */
     if (fd < 0) {
         nb_set_error(err, "not connected");
@@ -775,6 +750,6 @@ int nb_client_tcp_info(nb_client *c, struct tcp_info *out, int *sndbuf, int *rcv
 fail:
     nb_set_error(err, "getsockopt on fd %d (%s): %s", fd, c->st.server_addr, strerror(errno));
 done:
-    pthread_mutex_unlock(&c->lock);
+    pthread_mutex_unlock(&c->w.lock);
     return rc;
 }

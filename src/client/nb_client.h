@@ -6,15 +6,16 @@
  * DESIGN: two threads touch a client. The network thread ("net thread" in comments) owns the
  * socket and the decoder: it connects with nb_sock_connect, sends the signature and H,
  * waits for W, then polls {socket, wake eventfd} with a timeout that is the next ping.
- * The render thread calls send_* and drain. `lock` guards the
- * outbox, the outbound buffer of ephemeral frames (chat, cursor, laser), the stats and
- * the fd as seen by nb_client_tcp_info; send_* append under it and write the eventfd,
- * so they never wait for the network. The net thread moves pending bytes out under the
- * lock and writes them unlocked. Events travel net -> render through an nb_queue (its
- * own lock); drain moves them all out in one lock hold. Stop sets `stopping`, writes
- * the eventfd and closes the queue (a net thread blocked on a full queue wakes up),
- * then joins: every wait in the net thread is a poll on the eventfd, so stop takes at
- * most one connect attempt slice (connect_timeout_ms, default 900 ms). */
+ * The render thread calls send_* and drain. The thread, the event queue, the eventfd
+ * and the lock live in an nb_worker `w` (nb_clientio.h). `w.lock` guards the outbox,
+ * the outbound buffer of ephemeral frames (chat, cursor, laser), the stats and the fd
+ * as seen by nb_client_tcp_info; send_* append under it and write the eventfd, so they
+ * never wait for the network. The net thread moves pending bytes out under the lock
+ * and writes them unlocked. Events travel net -> render through an nb_queue (its own
+ * lock); drain moves them all out in one lock hold. Stop (nb_worker_stop) sets
+ * `w.stopping`, writes the eventfd and closes the queue (a net thread blocked on a full
+ * queue wakes up), then joins: every wait in the net thread is a poll on the eventfd,
+ * so stop takes at most one connect attempt slice (connect_timeout_ms, default 900 ms). */
 #ifndef NB_CLIENT_H
 #define NB_CLIENT_H
 

@@ -1,7 +1,9 @@
-/* nb_clientio.c — outbound byte buffer and eventfd wake-ups; see nb_clientio.h. */
+/* nb_clientio.c — outbound byte buffer, eventfd wake-ups and the network-thread skeleton;
+ * see nb_clientio.h. */
 #include "nb_clientio.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
@@ -91,4 +93,50 @@ void nb_wake_clear(int fd)
     uint64_t v;
     ssize_t r = read(fd, &v, sizeof v);
     (void)r;
+}
+
+/* ---- worker ---------------------------------------------------------------------- */
+
+#define DRAIN_BYTES 4096   /* stop drains leftovers through a stack buffer this big */
+
+int nb_worker_start(nb_worker *w, size_t item_size, size_t capacity, void *(*fn)(void *),
+                    void *arg, const char *what, char *err)
+{
+    NB_ASSERT(w && item_size > 0 && item_size <= DRAIN_BYTES && capacity > 0 && fn && what);
+    w->wake_fd = -1;
+    w->item_size = item_size;
+    pthread_mutex_init(&w->lock, NULL);
+    w->events = nb_queue_create(item_size, capacity);
+    if (!w->events) {
+        nb_set_error(err, "%s: out of memory for the event queue", what);
+        goto fail;
+    }
+    w->wake_fd = nb_wake_open(err);
+    if (w->wake_fd < 0) goto fail;
+    int rc = pthread_create(&w->thread, NULL, fn, arg);
+    if (rc != 0) {
+        nb_set_error(err, "%s: pthread_create: %s", what, strerror(rc));
+        goto fail;
+    }
+    return 0;
+fail:
+    if (w->wake_fd >= 0) close(w->wake_fd);
+    nb_queue_destroy(w->events);
+    pthread_mutex_destroy(&w->lock);
+    return -1;
+}
+
+void nb_worker_stop(nb_worker *w, void (*free_item)(void *item))
+{
+    atomic_store(&w->stopping, 1);
+    nb_wake_signal(w->wake_fd);
+    nb_queue_close(w->events);
+    pthread_join(w->thread, NULL);
+    _Alignas(max_align_t) unsigned char buf[DRAIN_BYTES];
+    size_t max = sizeof buf / w->item_size;
+    for (size_t n; (n = nb_queue_drain_all(w->events, buf, max)) > 0;)
+        for (size_t i = 0; i < n; i++) free_item(buf + i * w->item_size);
+    nb_queue_destroy(w->events);
+    close(w->wake_fd);
+    pthread_mutex_destroy(&w->lock);
 }

@@ -19,12 +19,9 @@
 struct nb_rawclient {
     char host[256];
     int port, connect_timeout_ms;
-    pthread_t thread;
-    int wake_fd;
-    nb_queue *events;
-    atomic_int stopping;
+    nb_worker w;               /* receive thread, events, wake fd, stopping; w.lock */
 
-    pthread_mutex_t lock;      /* guards the fields below */
+    /* w.lock guards the fields below */
     nb_bytes out;              /* bytes queued by send, not yet taken by the thread */
     uint64_t queued;           /* total bytes ever queued */
     uint64_t close_at;         /* shut the write side after this many bytes; 0: never */
@@ -83,9 +80,11 @@ void nb_rawclient_event_free(nb_rawclient_event *ev)
     ev->text = ev->hex = NULL;
 }
 
+static void free_event(void *ev) { nb_rawclient_event_free(ev); }
+
 static void push(nb_rawclient *c, nb_rawclient_event *ev)
 {
-    if (nb_queue_push(c->events, ev, -1) != NB_QUEUE_OK) nb_rawclient_event_free(ev);
+    if (nb_queue_push(c->w.events, ev, -1) != NB_QUEUE_OK) nb_rawclient_event_free(ev);
 }
 
 static void push_msg(nb_rawclient *c, nb_rawclient_event_kind kind, const char *msg)
@@ -115,7 +114,7 @@ static void push_data(nb_rawclient *c, const uint8_t *buf, size_t n, uint64_t of
 
 size_t nb_rawclient_drain(nb_rawclient *c, nb_rawclient_event *out, size_t max)
 {
-    return nb_queue_drain_all(c->events, out, max);
+    return nb_queue_drain_all(c->w.events, out, max);
 }
 
 /* ---- thread ----------------------------------------------------------------------- */
@@ -127,11 +126,11 @@ static void run(nb_rawclient *c, int fd, char *why)
     uint64_t sent = 0, received = 0;
     int write_closed = 0;
     char err[NB_ERR_LEN];
-    while (!atomic_load(&c->stopping)) {
-        pthread_mutex_lock(&c->lock);
+    while (!atomic_load(&c->w.stopping)) {
+        pthread_mutex_lock(&c->w.lock);
         int moved = nb_bytes_move(&wbuf, &c->out);
         uint64_t close_at = c->close_at;
-        pthread_mutex_unlock(&c->lock);
+        pthread_mutex_unlock(&c->w.lock);
         if (moved != 0) {
             nb_set_error(why, "out of memory for the send buffer");
             break;
@@ -146,7 +145,7 @@ static void run(nb_rawclient *c, int fd, char *why)
         }
         struct pollfd p[2] = {
             { .fd = fd, .events = POLLIN | (nb_bytes_pending(&wbuf) ? POLLOUT : 0) },
-            { .fd = c->wake_fd, .events = POLLIN },
+            { .fd = c->w.wake_fd, .events = POLLIN },
         };
         int n = poll(p, 2, -1);   /* every event that matters wakes us: data, wake fd */
         if (n < 0 && errno == EINTR) continue;
@@ -154,7 +153,7 @@ static void run(nb_rawclient *c, int fd, char *why)
             nb_set_error(why, "poll: %s", strerror(errno));
             break;
         }
-        if (p[1].revents) nb_wake_clear(c->wake_fd);
+        if (p[1].revents) nb_wake_clear(c->w.wake_fd);
         if (p[0].revents & POLLOUT) {
             ssize_t w = nb_bytes_send(&wbuf, fd, err);
             if (w < 0) {
@@ -181,7 +180,7 @@ static void run(nb_rawclient *c, int fd, char *why)
             }
         }
     }
-    if (atomic_load(&c->stopping)) nb_set_error(why, "stopped");
+    if (atomic_load(&c->w.stopping)) nb_set_error(why, "stopped");
     nb_bytes_free(&wbuf);
 }
 
@@ -195,10 +194,10 @@ static void *raw_main(void *arg)
         push_msg(c, NB_RAW_EV_CONNECTED, res.addr);
         run(c, fd, why);
     }
-    pthread_mutex_lock(&c->lock);
+    pthread_mutex_lock(&c->w.lock);
     c->over = 1;
     nb_bytes_reset(&c->out);
-    pthread_mutex_unlock(&c->lock);
+    pthread_mutex_unlock(&c->w.lock);
     if (fd >= 0) close(fd);
     push_msg(c, NB_RAW_EV_CLOSED, why);
     return NULL;
@@ -209,57 +208,31 @@ static void *raw_main(void *arg)
 nb_rawclient *nb_rawclient_start(const nb_rawclient_opts *o, char *err)
 {
     NB_ASSERT(o && o->host && o->port > 0 && o->port <= 65535);
+    if (strlen(o->host) >= sizeof ((nb_rawclient *)0)->host) {
+        nb_set_error(err, "host name is too long (%zu bytes)", strlen(o->host));
+        return NULL;
+    }
     nb_rawclient *c = calloc(1, sizeof *c);
     if (!c) {
         nb_set_error(err, "raw client: out of memory");
         return NULL;
     }
-    c->wake_fd = -1;
-    if (strlen(o->host) >= sizeof c->host) {
-        nb_set_error(err, "host name is too long (%zu bytes)", strlen(o->host));
-        goto fail_early;
-    }
     nb_strlcpy(c->host, o->host, sizeof c->host);
     c->port = o->port;
     c->connect_timeout_ms = o->connect_timeout_ms > 0 ? o->connect_timeout_ms : 3000;
-    pthread_mutex_init(&c->lock, NULL);
-    c->events = nb_queue_create(sizeof(nb_rawclient_event),
-                                o->queue_capacity ? o->queue_capacity : 1024);
-    if (!c->events) {
-        nb_set_error(err, "raw client: out of memory for the event queue");
-        goto fail;
-    }
-    c->wake_fd = nb_wake_open(err);
-    if (c->wake_fd < 0) goto fail;
-    int rc = pthread_create(&c->thread, NULL, raw_main, c);
-    if (rc != 0) {
-        nb_set_error(err, "raw client: pthread_create: %s", strerror(rc));
-        goto fail;
-    }
-    return c;
-fail:
-    if (c->wake_fd >= 0) close(c->wake_fd);
-    nb_queue_destroy(c->events);
-    pthread_mutex_destroy(&c->lock);
-fail_early:
-    free(c);
+    size_t capacity = o->queue_capacity ? o->queue_capacity : 1024;
+    if (nb_worker_start(&c->w, sizeof(nb_rawclient_event), capacity, raw_main, c, "raw client",
+                        err) == 0)
+        return c;
+    free(c);      /* the worker released what it made */
     return NULL;
 }
 
 void nb_rawclient_stop(nb_rawclient *c)
 {
     if (!c) return;
-    atomic_store(&c->stopping, 1);
-    nb_wake_signal(c->wake_fd);
-    nb_queue_close(c->events);
-    pthread_join(c->thread, NULL);
-    nb_rawclient_event evs[32];
-    for (size_t n; (n = nb_queue_drain_all(c->events, evs, NB_ARRAY_LEN(evs))) > 0;)
-        for (size_t i = 0; i < n; i++) nb_rawclient_event_free(&evs[i]);
-    nb_queue_destroy(c->events);
-    close(c->wake_fd);
+    nb_worker_stop(&c->w, free_event);
     nb_bytes_free(&c->out);
-    pthread_mutex_destroy(&c->lock);
     free(c);
 }
 
@@ -274,7 +247,7 @@ int nb_rawclient_send(nb_rawclient *c, char framing, const char *text, size_t le
     }
     int rc = -1, n = nb_rawclient_encode(framing, text, len, buf, cap, err);
     if (n < 0) goto done;
-    pthread_mutex_lock(&c->lock);
+    pthread_mutex_lock(&c->w.lock);
     if (c->close_at) {         /* checked first: the stabler reason once both hold */
         nb_set_error(err, "the write side is closed (close after send); nothing sent");
     } else if (c->over) {
@@ -288,8 +261,8 @@ int nb_rawclient_send(nb_rawclient *c, char framing, const char *text, size_t le
         if (flags & NB_RAW_CLOSE_AFTER) c->close_at = c->queued;
         rc = 0;
     }
-    pthread_mutex_unlock(&c->lock);
-    if (rc == 0) nb_wake_signal(c->wake_fd);
+    pthread_mutex_unlock(&c->w.lock);
+    if (rc == 0) nb_wake_signal(c->w.wake_fd);
 done:
     free(buf);
     return rc;

@@ -5,10 +5,12 @@
  * thread, socket and event queue.
  *
  * DESIGN: as nb_client. The receive thread owns the socket: it connects, then polls
- * {socket, wake eventfd}. The caller's thread appends to `out` under `lock` and writes the
+ * {socket, wake eventfd}. Thread, event queue, eventfd and lock are an nb_worker
+ * (nb_clientio.h). The caller's thread appends to `out` under `w.lock` and writes the
  * eventfd; the thread moves the bytes out under the lock and writes them unlocked.
- * Events go to the caller through an nb_queue. Stop sets `stopping`, wakes the thread,
- * closes the queue and joins (at most one connect attempt, connect_timeout_ms). */
+ * Events go to the caller through the worker's nb_queue. Stop (nb_worker_stop) sets
+ * `w.stopping`, wakes the thread, closes the queue and joins (at most one connect
+ * attempt, connect_timeout_ms). */
 #ifndef NB_RAWCLIENT_H
 #define NB_RAWCLIENT_H
 

@@ -1,6 +1,7 @@
 /* nb_settings.c — settings.ini parsing, formatting, load and atomic save; see nb_settings.h.
  * One table describes every key, so the parser and the formatter cannot disagree. */
 #include "nb_settings.h"
+#include "nb_file.h"
 #include "nb_path.h"
 
 #include <errno.h>
@@ -268,60 +269,15 @@ static int settings_path(char *out, size_t cap, char *err)
 int nb_settings_load(nb_settings *out, char *err)
 {
     char path[PATH_MAX];
-    char *text = NULL;
+    uint8_t *text = NULL;
     size_t have = 0;
-    int fd = -1, rc = -1;
-    struct stat st;
 
     nb_settings_defaults(out);
     if (settings_path(path, sizeof path, err) < 0) return -1;
-    fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0 && errno == ENOENT) return 0;     /* first run */
-    if (fd < 0) {
-        nb_set_error(err, "open %s: %s", path, strerror(errno));
-        goto fail;
-    }
-    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-        nb_set_error(err, "%s: not a regular file", path);
-        goto fail;
-    }
-    /* One byte more than allowed, so a file that grew past the limit is noticed. */
-    text = malloc(NB_SETTINGS_FILE_MAX + 1);
-    if (!text) {
-        nb_set_error(err, "out of memory reading %s", path);
-        goto fail;
-    }
-    while (have <= NB_SETTINGS_FILE_MAX) {
-        ssize_t n = read(fd, text + have, NB_SETTINGS_FILE_MAX + 1 - have);
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) {
-            nb_set_error(err, "read %s: %s", path, strerror(errno));
-            goto fail;
-        }
-        if (n == 0) break;
-        have += (size_t)n;
-    }
-    if (have > NB_SETTINGS_FILE_MAX) {
-        nb_set_error(err, "%s: larger than %d bytes, ignored", path, NB_SETTINGS_FILE_MAX);
-        goto fail;
-    }
-    nb_settings_parse(text, have, out);
-    rc = 0;
-fail:
-    if (fd >= 0) close(fd);
+    if (nb_read_file(path, NB_SETTINGS_FILE_MAX, &text, &have, err) < 0)
+        return errno == ENOENT ? 0 : -1;     /* ENOENT: first run */
+    nb_settings_parse((const char *)text, have, out);
     free(text);
-    return rc;
-}
-
-static int write_all(int fd, const char *p, size_t n)
-{
-    while (n) {
-        ssize_t w = write(fd, p, n);
-        if (w < 0 && errno == EINTR) continue;
-        if (w <= 0) return -1;
-        p += w;
-        n -= (size_t)w;
-    }
     return 0;
 }
 
@@ -341,7 +297,7 @@ int nb_settings_save(const nb_settings *s, char *err)
         goto fail;
     }
     have_tmp = 1;
-    if (write_all(fd, text, len) < 0 || fsync(fd) < 0) {
+    if (nb_write_all(fd, text, len) < 0 || fsync(fd) < 0) {
         nb_set_error(err, "write %s: %s", tmp, strerror(errno));
         goto fail;
     }

@@ -12,11 +12,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "nb_boardfile.h"
+#include "nb_file.h"
 #include "nb_log.h"
 
 #define JOURNAL_MAX ((size_t)1 << 30)   /* refuse to replay more than this (256 MiB history + records) */
@@ -115,56 +115,6 @@ out:
 
 /* ---- file helpers ---------------------------------------------------------------- */
 
-static int write_all(int fd, const uint8_t *p, size_t n)
-{
-    while (n > 0) {
-        ssize_t w = write(fd, p, n);
-        if (w < 0 && errno == EINTR) continue;
-        if (w <= 0) return -1;
-        p += w;
-        n -= (size_t)w;
-    }
-    return 0;
-}
-
-static int read_file(const char *path, uint8_t **out, size_t *len, char *err)
-{
-    *out = NULL;
-    *len = 0;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        if (errno == ENOENT) return 0;
-        nb_set_error(err, "journal %s: %s", path, strerror(errno));
-        return -1;
-    }
-    uint8_t *p = NULL;
-    struct stat sb;
-    if (fstat(fd, &sb) != 0 || (size_t)sb.st_size > JOURNAL_MAX) {
-        nb_set_error(err, "journal %s: %s", path, errno ? strerror(errno) : "too large");
-        goto fail;
-    }
-    size_t n = (size_t)sb.st_size, got = 0;
-    p = malloc(n ? n : 1);
-    if (!p) {
-        nb_set_error(err, "journal %s: out of memory for %zu bytes", path, n);
-        goto fail;
-    }
-    while (got < n) {
-        ssize_t r = read(fd, p + got, n - got);
-        if (r < 0 && errno == EINTR) continue;
-        if (r <= 0) break;   /* shrank meanwhile: parse what we have */
-        got += (size_t)r;
-    }
-    close(fd);
-    *out = p;
-    *len = got;
-    return 0;
-fail:
-    free(p);
-    close(fd);
-    return -1;
-}
-
 static void fsync_dir(const char *path)
 {
     char tmp[4096];
@@ -255,7 +205,7 @@ void nb_journal_append(nb_journal *j, const nb_journal_session *ss, const uint8_
 void nb_journal_flush(nb_journal *j)
 {
     if (!j->len || j->failed) return;
-    if (write_all(j->fd, j->buf, j->len) != 0) {
+    if (nb_write_all(j->fd, j->buf, j->len) != 0) {
         nb_error("journal %s: write: %s: the board is no longer saved", j->path, strerror(errno));
         j->failed = j->st.failed = 1;
     } else {
@@ -281,7 +231,7 @@ static void save_bad_copy(const char *path, const uint8_t *data, size_t len)
     char bad[4200];
     snprintf(bad, sizeof bad, "%s.bad", path);
     int fd = open(bad, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0 || write_all(fd, data, len) != 0)
+    if (fd < 0 || nb_write_all(fd, data, len) != 0)
         nb_warn("journal: cannot save the corrupt original to %s: %s", bad, strerror(errno));
     else
         nb_warn("journal: corrupt original saved to %s", bad);
@@ -307,7 +257,11 @@ nb_journal *nb_journal_open(const char *path, const char *board_name,
     }
     nb_strlcpy(j->path, path, sizeof j->path);
     nb_strlcpy(j->board_name, board_name ? board_name : "", sizeof j->board_name);
-    if (read_file(path, &data, &len, err) != 0) goto fail;
+    char rerr[NB_ERR_LEN];
+    if (nb_read_file(path, JOURNAL_MAX, &data, &len, rerr) != 0 && errno != ENOENT) {
+        nb_set_error(err, "journal %s", rerr);     /* rerr starts with the path */
+        goto fail;
+    }
 
     if (len > 0) {
         size_t valid = 0;
@@ -372,7 +326,7 @@ int nb_journal_rewrite(nb_journal *j, const nb_journal_session *ss, size_t n,
     if (enc) queue(j, enc, len);
     int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0 || nb_boardfile_write_header_fd(fd, j->board_name[0] ? j->board_name : NULL, err) != 0 ||
-        write_all(fd, j->buf, j->len) != 0 || fdatasync(fd) != 0) {
+        nb_write_all(fd, j->buf, j->len) != 0 || fdatasync(fd) != 0) {
         nb_error("journal: compaction into %s failed: %s", tmp, err[0] ? err : strerror(errno));
         goto fail;
     }

@@ -3,9 +3,9 @@
 
 #include <errno.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "nb_common.h"
+#include "nb_file.h"
 
 int nb_boardfile_header(const char *board_name, uint8_t *out, size_t cap, char *err)
 {
@@ -33,18 +33,9 @@ typedef int (*flush_fn)(void *ctx, const uint8_t *p, size_t n, char *err);
 static int flush_fd(void *ctx, const uint8_t *p, size_t n, char *err)
 {
     int fd = *(const int *)ctx;
-    while (n) {
-        ssize_t w = write(fd, p, n);
-        if (w < 0 && errno == EINTR) continue;
-        if (w <= 0) {
-            nb_set_error(err, "board file write on fd %d: %s", fd,
-                         w < 0 ? strerror(errno) : "wrote nothing");
-            return -1;
-        }
-        p += w;
-        n -= (size_t)w;
-    }
-    return 0;
+    if (nb_write_all(fd, p, n) == 0) return 0;
+    nb_set_error(err, "board file write on fd %d: %s", fd, strerror(errno));
+    return -1;
 }
 
 static int flush_file(void *ctx, const uint8_t *p, size_t n, char *err)
