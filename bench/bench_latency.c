@@ -3,7 +3,7 @@
  * nb_client_drain every --poll-us microseconds, and each segment's age (its CLOCK_MONOTONIC
  * send stamp to the drain that returned it) is recorded. Prints p50 / p99 / max.
  *
- *   bench_latency [--rate 1000] [--secs 10] [--poll-us 20]
+ *   bench_latency [--rate 1000] [--secs 10] [--poll-us 20] [--flush-delay-us 0] [--no-flush-delay]
  *
  * The drain is polled because nb_client_drain never blocks (the app drains once per
  * frame); the poll interval is part of the figure and printed next to it. */
@@ -48,6 +48,8 @@ int main(int argc, char **argv)
     long rate = bench_arg_long(argc, argv, "--rate", 1000);
     long secs = bench_arg_long(argc, argv, "--secs", 10);
     long poll_us = bench_arg_long(argc, argv, "--poll-us", 20);
+    bench_relay_flush_delay_us = bench_arg_flag(argc, argv, "--no-flush-delay") ? -1
+                                 : (int)bench_arg_long(argc, argv, "--flush-delay-us", 0);
     if (rate < 1 || rate > 1000000 || secs < 1 || poll_us < 1 || poll_us > 999999) bench_die("bad sizes");
 
     bench_relay relay;

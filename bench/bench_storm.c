@@ -6,6 +6,7 @@
  *
  *   bench_storm [--clients 32] [--rate 500] [--secs 10] [--scan-secs 3]
  *               [--scan-step 32] [--scan-max 256] [--p99-limit-ms 20] [--no-scan]
+ *               [--flush-delay-us 0 (server default)] [--no-flush-delay]
  *
  * One thread writes every client's segments on a single schedule (write k goes to
  * client k % C at t0 + k / (C * rate)), stamping each with CLOCK_MONOTONIC at the write;
@@ -116,6 +117,8 @@ int main(int argc, char **argv)
     int step = (int)bench_arg_long(argc, argv, "--scan-step", 32);
     int scan_max = (int)bench_arg_long(argc, argv, "--scan-max", 256);
     double limit = (double)bench_arg_long(argc, argv, "--p99-limit-ms", 20);
+    bench_relay_flush_delay_us = bench_arg_flag(argc, argv, "--no-flush-delay") ? -1
+                                 : (int)bench_arg_long(argc, argv, "--flush-delay-us", 0);
     if (clients < 2 || clients > 4000 || rate < 1 || secs < 1 || step < 1 || scan_secs < 1)
         bench_die("bad sizes");
 

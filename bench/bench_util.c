@@ -81,13 +81,16 @@ const char *bench_relay_name(bench_relay_kind kind)
     return kind == BENCH_RELAY_NCAT ? "ncat" : "netboard";
 }
 
+int bench_relay_flush_delay_us;
+
 /* The child's whole life: serve until the parent closes ctl (or dies). */
 static void netboard_child(int port_fd, int ctl_fd, int max_clients)
 {
     char err[NB_ERR_LEN];
     nb_log_set_level(NB_LOG_WARN);
     nb_server *s = nb_server_start(&(nb_server_opts){ .ephemeral = 1, .bind = "127.0.0.1",
-                                                      .max_clients = max_clients }, err);
+                                                      .max_clients = max_clients,
+                                                      .flush_delay_us = bench_relay_flush_delay_us }, err);
     int port = s ? nb_server_port(s) : -1;
     if (!s) fprintf(stderr, "bench: relay child: %s\n", err);
     if (write(port_fd, &port, sizeof port) != (ssize_t)sizeof port) _exit(1);

@@ -42,6 +42,9 @@ typedef struct bench_relay {
 void bench_relay_start(bench_relay *r, bench_relay_kind kind, int max_clients);
 void bench_relay_stop(bench_relay *r);
 const char *bench_relay_name(bench_relay_kind kind);   /* "netboard" / "ncat" */
+/* nb_server_opts.flush_delay_us for netboard relays started after it is set (0 = the
+ * server's default); benches set it from --flush-delay-us. */
+extern int bench_relay_flush_delay_us;
 uint64_t bench_proc_cpu_ns(pid_t pid);   /* utime + stime of every thread, from /proc */
 long bench_proc_rss_kb(pid_t pid);       /* VmRSS; 0 for the calling process */
 

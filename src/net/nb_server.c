@@ -1,6 +1,6 @@
-/* nb_server.c — the relay's threads: accept loop, epoll I/O loop, one writev flush per
- * touched peer per wake-up, deferred closing, status snapshots, start and stop. The
- * protocol itself lives in nb_server_conn.c. */
+/* nb_server.c — the relay's threads: accept loop, epoll I/O loop, one sendmsg per dirty
+ * peer when it is due (coalesced by flush_delay_us), deferred closing, status snapshots,
+ * start and stop. The protocol itself lives in nb_server_conn.c. */
 #include "nb_server_int.h"
 
 #include <errno.h>
@@ -12,6 +12,7 @@
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
+#include <time.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <unistd.h>
@@ -29,6 +30,8 @@
 #define RATE_MS 1000         /* per-client rates */
 #define DEFAULT_RAW_DETECT_MS 250
 #define DEFAULT_USER_TIMEOUT_MS 20000
+#define DEFAULT_FLUSH_DELAY_US 500
+#define FLUSH_BYTES (16 * 1024)   /* this much live output is sent without waiting */
 /* Sockets beyond the joined-client limit still get a chance to be told "server full";
  * past this many open sockets new ones are closed on arrival. */
 #define EXTRA_SOCKETS 64
@@ -108,6 +111,11 @@ void nb_server_send(nb_server *s, conn *c, const void *data, size_t n, uint32_t 
     }
     c->frames_out += frames;
     s->frames_out += frames;
+    /* E and Q (sent alone, never batched) answer this peer: not worth holding. Raw peers'
+     * bytes are text, not frames. */
+    if (n && c->state != CONN_RAW && (*(const uint8_t *)data == NB_FT_ERROR ||
+                                      *(const uint8_t *)data == NB_FT_PONG))
+        c->urgent = 1;
     nb_server_mark_dirty(s, c);
 }
 
@@ -122,8 +130,10 @@ static void set_epollout(nb_server *s, conn *c, int on)
 
 /* One gathering sendmsg of everything owed to c, in order: pre (signature, W), the
  * history replay, live frames. */
-static void conn_flush(nb_server *s, conn *c)
+static void conn_flush(nb_server *s, conn *c, uint64_t now_ns)
 {
+    c->urgent = 0;
+    c->last_send_ns = now_ns;
     for (int round = 0; round < 4 && c->state != CONN_DEAD; round++) {
         struct iovec iov[3];
         int n = 0;
@@ -181,6 +191,9 @@ static void conn_read(nb_server *s, conn *c)
         c->bytes_in += (size_t)r;
         s->bytes_in += (size_t)r;
         if (c->state != CONN_LINGER) nb_conn_feed(s, c, s->rbuf, (size_t)r);
+        /* A short read drained the socket (as far as it matters): epoll is level-triggered
+         * and reports anything newer, so the read that would say EAGAIN is saved. */
+        if ((size_t)r < sizeof s->rbuf) return;
     }
 }
 
@@ -256,14 +269,42 @@ static void reap(nb_server *s)
     }
 }
 
-static void flush_dirty(nb_server *s)
+/* How long c's flush may still wait (ns), 0 = now. Only live frames to a joined peer
+ * that was sent something less than flush_delay ago wait, and for the rest of that delay:
+ * a storm's peer gets one sendmsg per delay instead of one per frame, a quiet peer's first
+ * frame goes at once, and no byte waits longer than the delay. Handshakes, the history
+ * replay, E and Q, lingering peers and full sockets (EPOLLOUT) are never held. */
+static uint64_t flush_wait_ns(const nb_server *s, const conn *c, uint64_t now)
 {
+    if (!s->flush_delay_ns || c->urgent || c->epollout ||
+        (c->state != CONN_BOARD && c->state != CONN_RAW) || nb_buf_pending(&c->pre) ||
+        c->hist_off < c->hist_end || nb_buf_pending(&c->out) >= FLUSH_BYTES)
+        return 0;
+    uint64_t due = c->last_send_ns + s->flush_delay_ns;
+    return due > now ? due - now : 0;
+}
+
+/* Flushes every dirty peer that is due (all of them if `all`); the others stay on the
+ * dirty list. Returns when the earliest of those is due (nb_time_ns), 0 if none. */
+static uint64_t flush_dirty(nb_server *s, int all)
+{
+    uint64_t now = nb_time_ns(), next = 0;
+    conn *keep = NULL;
     while (s->dirty_head) {
         conn *c = s->dirty_head;
         s->dirty_head = c->next_dirty;
+        uint64_t wait = all || c->state == CONN_DEAD ? 0 : flush_wait_ns(s, c, now);
+        if (wait) {
+            c->next_dirty = keep;
+            keep = c;
+            if (!next || now + wait < next) next = now + wait;
+            continue;
+        }
         c->dirty = 0;
-        if (c->state != CONN_DEAD) conn_flush(s, c);
+        if (c->state != CONN_DEAD) conn_flush(s, c, now);
     }
+    s->dirty_head = keep;
+    return next;
 }
 
 static void tick(nb_server *s, uint64_t now, int rates)
@@ -282,15 +323,35 @@ static void tick(nb_server *s, uint64_t now, int rates)
     }
 }
 
+/* epoll_wait with a µs-precise timeout (epoll_wait's ms would hold flushes up to 1 ms
+ * too long); kernels before 5.11 get epoll_wait with the timeout rounded up. */
+static int wait_events(nb_server *s, struct epoll_event *evs, uint64_t timeout_ns)
+{
+    if (!s->no_pwait2) {
+        struct timespec ts = { (time_t)(timeout_ns / 1000000000u),
+                               (long)(timeout_ns % 1000000000u) };
+        int n = epoll_pwait2(s->epoll_fd, evs, MAX_EVENTS, &ts, NULL);
+        if (n >= 0 || errno != ENOSYS) return n;
+        s->no_pwait2 = 1;
+        nb_debug("server: no epoll_pwait2, flush delays rounded up to ms");
+    }
+    return epoll_wait(s->epoll_fd, evs, MAX_EVENTS, (int)((timeout_ns + 999999) / 1000000));
+}
+
 static void *io_main(void *arg)
 {
     nb_server *s = arg;
     struct epoll_event evs[MAX_EVENTS];
     uint64_t next_tick = nb_time_ms() + TICK_MS, next_rates = nb_time_ms() + RATE_MS;
+    uint64_t next_flush = 0;   /* nb_time_ns when a held flush is due, 0 = none */
     for (int stop = 0; !stop;) {
         uint64_t now = nb_time_ms();
-        int timeout = now >= next_tick ? 0 : (int)(next_tick - now);
-        int n = epoll_wait(s->epoll_fd, evs, MAX_EVENTS, timeout);
+        uint64_t timeout = now >= next_tick ? 0 : (next_tick - now) * 1000000u;
+        if (next_flush) {
+            uint64_t now_ns = nb_time_ns();
+            timeout = NB_MIN(timeout, next_flush > now_ns ? next_flush - now_ns : 0);
+        }
+        int n = wait_events(s, evs, timeout);
         if (n < 0 && errno != EINTR) {
             nb_error("server: epoll_wait: %s", strerror(errno));
             break;
@@ -321,11 +382,12 @@ static void *io_main(void *arg)
             if (rates) next_rates = now + RATE_MS;
         }
         /* Reaping announces leaves (new output); flushing may find dead peers. Each pass
-         * that continues has killed a peer, and each peer dies once: bounded by nconns. */
-        while (s->dirty_head || s->dead_head) {
+         * that continues has killed a peer, and each peer dies once: bounded by nconns.
+         * Stopping sends everything still held. */
+        do {
             reap(s);
-            flush_dirty(s);
-        }
+            next_flush = flush_dirty(s, stop);
+        } while (s->dead_head);
         pthread_mutex_unlock(&s->lock);
     }
     return NULL;
@@ -423,6 +485,8 @@ nb_server *nb_server_start(const nb_server_opts *opts, char *err)
     if (o->raw_detect_ms <= 0) o->raw_detect_ms = DEFAULT_RAW_DETECT_MS;
     nb_strlcpy(s->board_name, o->name && *o->name ? o->name : "netboard", sizeof s->board_name);
     if (o->user_timeout_ms <= 0) o->user_timeout_ms = DEFAULT_USER_TIMEOUT_MS;
+    if (o->flush_delay_us == 0) o->flush_delay_us = DEFAULT_FLUSH_DELAY_US;
+    s->flush_delay_ns = o->flush_delay_us > 0 ? (uint64_t)o->flush_delay_us * 1000u : 0;
     o->name = NULL;   /* not kept: the caller's string may go away */
     o->bind = NULL;
     o->journal_path = NULL;

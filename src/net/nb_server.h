@@ -12,8 +12,10 @@
  * frames; a joiner is sent W, then the history by offset straight from that buffer, then
  * live frames from its own buffer, all in one gathering write). Per wake-up the I/O thread
  * takes the server lock once, reads every ready socket (bounded per socket), relays into
- * the peers' buffers, flushes each touched peer with one sendmsg, reaps closed ones and
- * drops the lock before epoll_wait again. The lock guards what nb_server_status_get reads
+ * the peers' buffers, flushes each touched peer that is due with one sendmsg (a peer sent
+ * less than flush_delay_us ago stays dirty and the wait is shortened to when it is due;
+ * handshakes, history, E, Q and closing peers are never held), reaps closed ones and
+ * drops the lock before epoll_pwait2 again. The lock guards what nb_server_status_get reads
  * (connection list, counters, history size); the status reader is the only other thread
  * that takes it. nb_server_stop writes the stop eventfd, joins both threads (each wakes
  * at once), then closes every socket on the caller's thread. */
@@ -48,6 +50,10 @@ typedef struct nb_server_opts {
     const char *journal_path;  /* NULL/"" → no journal; else the board and its sessions are
                                   appended there, replayed on start (nb_journal.h) */
     int user_timeout_ms;       /* TCP_USER_TIMEOUT + keepalive bound on a vanished peer; 0 → 20000 */
+    int flush_delay_us;        /* live frames to a joined peer sent within this long of its
+                                  previous send wait for it (or 16 KiB), so a storm costs one
+                                  send per peer per delay, not one per frame; an idle peer is
+                                  sent at once. 0 → 500, negative → always at once */
 } nb_server_opts;
 
 typedef enum { NB_PEER_BOARD = 0, NB_PEER_RAW = 1 } nb_peer_kind;

@@ -37,6 +37,8 @@ typedef struct conn {
     int epollout;                 /* EPOLLOUT currently registered */
     int dirty;                    /* on the dirty list */
     int wr_shut;                  /* shutdown(SHUT_WR) done (lingering) */
+    int urgent;                   /* an E or Q is queued: not held by flush_delay */
+    uint64_t last_send_ns;        /* nb_time_ns of the last sendmsg, for flush_delay */
     struct conn *next_dirty, *next_dead;
     uint16_t author;
     uint32_t session;             /* index into server->sessions */
@@ -82,6 +84,8 @@ struct nb_server {
     uint32_t nsessions, sessions_cap;
     uint16_t host_author;         /* 0 until known */
     conn *dirty_head, *dead_head;
+    uint64_t flush_delay_ns;      /* 0: never hold a flush */
+    int no_pwait2;                /* epoll_pwait2 said ENOSYS: epoll_wait, ms timeouts */
     nb_buf batch;                 /* consecutive relays from one sender, appended to each */
     const conn *batch_from;       /* peer at once instead of frame by frame (see relay) */
     uint32_t batch_frames;
