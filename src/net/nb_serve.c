@@ -20,7 +20,8 @@
 
 static const char usage[] =
     "usage: netboard serve [--port N] [--bind ADDR] [--name NAME] [--max-clients N]\n"
-    "                      [--journal FILE] [--peer-timeout-ms MS] [--no-announce]\n"
+    "                      [--journal FILE] [--peer-timeout-ms MS] [--flush-delay-us US]\n"
+    "                      [--no-announce]\n"
     "  --port N          TCP port (default 49001)\n"
     "  --bind ADDR       address to listen on (default \"::\", IPv4 and IPv6)\n"
     "  --name NAME       board name shown to clients (default \"netboard\")\n"
@@ -28,7 +29,10 @@ static const char usage[] =
     "  --journal FILE    keep the board in FILE: every change is appended (synced within\n"
     "                    50 ms) and replayed on start, so a crash or restart loses nothing\n"
     "  --peer-timeout-ms MS  drop a peer that vanished without closing (keepalive +\n"
-    "                    TCP_USER_TIMEOUT) after about MS, 1000..600000 (default 20000)\n";
+    "                    TCP_USER_TIMEOUT) after about MS, 1000..600000 (default 20000)\n"
+    "  --flush-delay-us US  hold a peer's live frames up to US microseconds so one write\n"
+    "                    carries several (default 500; -1 sends at once)\n"
+    "  --no-announce     do not announce the board on the LAN (UDP multicast)\n";
 
 static int sig_pipe[2] = { -1, -1 };
 /* --no-announce: kept beside the server options because LAN discovery is not the
@@ -71,7 +75,7 @@ int nb_serve_parse(int argc, char **argv, nb_server_opts *o, char *err)
         }
         int takes = !strcmp(key, "--port") || !strcmp(key, "--bind") || !strcmp(key, "--name") ||
                     !strcmp(key, "--max-clients") || !strcmp(key, "--journal") ||
-                    !strcmp(key, "--peer-timeout-ms");
+                    !strcmp(key, "--peer-timeout-ms") || !strcmp(key, "--flush-delay-us");
         if (!takes) {
             nb_set_error(err, "unknown argument '%s'", a);
             return -1;
@@ -99,6 +103,11 @@ int nb_serve_parse(int argc, char **argv, nb_server_opts *o, char *err)
         } else if (!strcmp(key, "--peer-timeout-ms")) {
             if (parse_int(val, 1000, 600000, &o->user_timeout_ms) != 0) {
                 nb_set_error(err, "--peer-timeout-ms: '%s' is not 1000..600000", val);
+                return -1;
+            }
+        } else if (!strcmp(key, "--flush-delay-us")) {
+            if (parse_int(val, -1, 100000, &o->flush_delay_us) < 0) {
+                nb_set_error(err, "--flush-delay-us: '%s' is not -1..100000", val);
                 return -1;
             }
         } else if (!strcmp(key, "--journal")) {
