@@ -92,6 +92,8 @@ int main(int argc, char **argv)
                        bench_arg_long(argc, argv, "--window", 150000) };
     int runs = (int)bench_arg_long(argc, argv, "--runs", 5);
     int only = (int)bench_arg_long(argc, argv, "--n", 0);
+    bench_relay_flush_delay_us = bench_arg_flag(argc, argv, "--no-flush-delay") ? -1
+                                 : (int)bench_arg_long(argc, argv, "--flush-delay-us", 0);
     if (cfg.segments < 1 || runs < 1 || runs > 99 || cfg.window < CHUNK_SEGS) bench_die("bad sizes");
 
     int small[] = { 1, 8 };
