@@ -175,7 +175,6 @@ static int app_init(nb_app *a, int argc, char **argv)
     } else {
         int port = nb_app_host(a, a->opts.port, err);
         if (port > 0) {
-            nb_app_refresh_share(a, port);
             snprintf(a->port_text, sizeof a->port_text, "%d", port);
             nb_app_join(a, "127.0.0.1", port, err);
         }

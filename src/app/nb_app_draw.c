@@ -96,10 +96,9 @@ static void pen_down(nb_app *a, int px, int py)
 static void cursor_to(nb_app *a, int px, int py)
 {
     nb_rect b = nb_canvas_board_rect(a->canvas);
-    static uint64_t last_sent;
     uint64_t now = nb_time_ms();
-    if (!a->client || now - last_sent < 33) return;       /* presence at ~30 Hz */
-    last_sent = now;
+    if (!a->client || now - a->cursor_sent_ms < 33) return;   /* presence at ~30 Hz */
+    a->cursor_sent_ms = now;
     nb_client_send_cursor(a->client, nb_view_from_px_x(b, px), nb_view_from_px_y(b, py),
                           point_in(b, px, py) ? 1 : 0);
 }

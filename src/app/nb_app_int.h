@@ -97,6 +97,7 @@ typedef struct nb_app {
     uint32_t color;
     int width;                        /* 1/1000 of board height */
     int drawing;
+    uint64_t cursor_sent_ms;          /* last cursor frame sent (throttle) */
     uint16_t last_x, last_y;
     uint32_t stroke, next_stroke;
     nb_laser_point laser[NB_LASER_MAX];
@@ -188,6 +189,7 @@ int nb_app_join(nb_app *a, const char *host, int port, char *err);
 void nb_app_leave(nb_app *a);
 void nb_app_net_iterate(nb_app *a);
 void nb_app_send_chat(nb_app *a);
+char nb_app_chat_framing(int mode);
 const char *nb_app_peer_name(nb_app *a, uint16_t author);
 uint32_t nb_app_peer_color(uint16_t author);
 

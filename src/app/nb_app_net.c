@@ -64,6 +64,7 @@ int nb_app_host(nb_app *a, int port, char *err)
         if (a->server) {
             snprintf(a->server_port_text, sizeof a->server_port_text, "%d", p);
             nb_app_logf(&a->app_log, "hosting board \"%s\" on port %d", a->board_name, p);
+            nb_app_refresh_share(a, p);
             return p;
         }
     }
@@ -216,16 +217,22 @@ void nb_app_net_iterate(nb_app *a)
     }
 }
 
-void nb_app_send_chat(nb_app *a)
+/* The frame type each chat mode sends: FIXED F, VAR V, MIX M. */
+char nb_app_chat_framing(int mode)
 {
     static const char framing[] = { 'F', 'V', 'M' };
+    return framing[NB_CLAMP(mode, NB_MODE_FIXED, NB_MODE_MIX)];
+}
+
+void nb_app_send_chat(nb_app *a)
+{
     char err[NB_ERR_LEN];
     if (!a->chat_text[0]) return;
     if (!a->client) {
         nb_app_logf(&a->chat_log, "not sent: not connected to a board");
         return;
     }
-    if (nb_client_send_chat(a->client, framing[a->chat_mode], a->chat_text, err) < 0) {
+    if (nb_client_send_chat(a->client, nb_app_chat_framing(a->chat_mode), a->chat_text, err) < 0) {
         nb_app_logf(&a->chat_log, "not sent: %s", err);
         return;
     }

@@ -157,11 +157,10 @@ static void chat_tab(nb_app *a)
     int r = nb_ui_textbox(a->ui, a->chat_text, sizeof a->chat_text);
     int send = nb_ui_button_ex(a->ui, "Send", NB_UI_OPT_ACCENT) & NB_UI_RES_SUBMIT;
     if (send || (r & NB_UI_RES_SUBMIT)) nb_app_send_chat(a);
-    static const char framing[] = { 'F', 'V', 'M' };
     char err[NB_ERR_LEN];
     full_row(a);
     if (a->chat_text[0] &&
-        nb_client_chat_check(framing[a->chat_mode], a->chat_text, strlen(a->chat_text), err) < 0)
+        nb_client_chat_check(nb_app_chat_framing(a->chat_mode), a->chat_text, strlen(a->chat_text), err) < 0)
         labelf(a, 0, "%s", err);
     else
         labelf(a, NB_UI_OPT_DIM, "%s",
@@ -219,11 +218,8 @@ static void server_tab(nb_app *a)
             char err[NB_ERR_LEN];
             int port = atoi(a->server_port_text);
             if (port < 1 || port > 65535) nb_app_logf(&a->app_log, "port must be 1..65535");
-            else if (nb_app_host(a, port, err) > 0 && !a->client) {
-                char p[8];
-                snprintf(p, sizeof p, "%d", nb_server_port(a->server));
+            else if (nb_app_host(a, port, err) > 0 && !a->client)
                 nb_app_join(a, "127.0.0.1", nb_server_port(a->server), err);
-            }
         }
     } else if (nb_ui_button(a->ui, "Stop") & NB_UI_RES_SUBMIT) {
         nb_app_stop_hosting(a);
